@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using Cluster.Engine.Attention;
+using Cluster.Engine.Model;
+using Cluster.Engine.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Cluster.Engine.Execution;
+
+/// <summary>
+/// Runs one stage (layers [a, b) of a model) on one device, on its own thread: TorchSharp's
+/// dispose scopes and inference mode are thread-local, and one thread per device keeps
+/// forward passes from fighting over it. Work submitted from any thread queues here; each pass
+/// takes everything queued up to the token budget (continuous batching: a newly arrived
+/// sequence joins the very next pass, prefill chunks and decode steps side by side).
+/// </summary>
+public sealed class StageExecutor : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly Queue<PendingBatch> _queue = new();
+    private readonly Thread _thread;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly StageExecutorOptions _options;
+    private LlamaStageModel? _model;
+    private PagedKvCache? _cache;
+    private bool _stopping;
+
+    private StageExecutor(ICheckpoint checkpoint, LayerRange range, StageExecutorOptions options)
+    {
+        _options = options.Validated();
+        Range = range.Validated();
+        Config = checkpoint.Config;
+        _thread = new Thread(() => Loop(checkpoint)) { IsBackground = true, Name = $"stage {range}" };
+        _thread.Start();
+    }
+
+    /// <summary>Loads the stage's layers and allocates its pages on the executor's thread.</summary>
+    public static async Task<StageExecutor> StartAsync(ICheckpoint checkpoint, LayerRange range, StageExecutorOptions options)
+    {
+        var executor = new StageExecutor(checkpoint, range, options);
+        try
+        {
+            await executor._ready.Task.ConfigureAwait(false);
+        }
+        catch
+        {
+            executor.Dispose();
+            throw;
+        }
+        return executor;
+    }
+
+    public static StageExecutor Start(ICheckpoint checkpoint, LayerRange range, StageExecutorOptions options) =>
+        StartAsync(checkpoint, range, options).GetAwaiter().GetResult();
+
+    public LayerRange Range { get; }
+
+    public Config.ModelConfig Config { get; }
+
+    public int PageSize => _options.PageSize;
+
+    public int PageCount => _cache?.PageCount ?? 0;
+
+    public ScalarType Dtype => _options.Dtype;
+
+    public string Device => _options.Device;
+
+    /// <summary>Bytes of weights this stage holds.</summary>
+    public long WeightBytes { get; private set; }
+
+    public StageStatistics Statistics { get; } = new();
+
+    /// <summary>Work items waiting for the next pass.</summary>
+    public int QueueDepth
+    {
+        get { lock (_gate) return _queue.Sum(p => p.Work.Count); }
+    }
+
+    /// <summary>Queues one sequence's work; it runs in the next pass with whatever else is queued.</summary>
+    public async Task<StageResult> SubmitAsync(StageWork work)
+    {
+        var results = await Enqueue([work], mergeable: true).ConfigureAwait(false);
+        return results[0];
+    }
+
+    /// <summary>Runs exactly this batch as one pass (the single-process chain and tests use it).</summary>
+    public Task<IReadOnlyList<StageResult>> RunAsync(IReadOnlyList<StageWork> batch) => Enqueue(batch, mergeable: false);
+
+    public IReadOnlyList<StageResult> Run(IReadOnlyList<StageWork> batch) => RunAsync(batch).GetAwaiter().GetResult();
+
+    private Task<IReadOnlyList<StageResult>> Enqueue(IReadOnlyList<StageWork> work, bool mergeable)
+    {
+        var pending = new PendingBatch(work, mergeable);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_stopping, this);
+            _queue.Enqueue(pending);
+            Monitor.Pulse(_gate);
+        }
+        return pending.Completion.Task;
+    }
+
+    private void Loop(ICheckpoint checkpoint)
+    {
+        using var inference = torch.inference_mode();
+        StageForward forward;
+        try
+        {
+            var device = torch.device(_options.Device);
+            _model = new LlamaStageModel(checkpoint, Range, _options.Dtype, device);
+            WeightBytes = _model.ParameterBytes;
+            int pages = _options.PageCount ?? PagedKvCache.PagesForBudget(Config, Range.Count, _options.PageSize, _options.Dtype, _options.KvCacheBytes);
+            if (pages <= 0)
+                throw new ArgumentOutOfRangeException(nameof(_options.KvCacheBytes), $"KV cache budget {_options.KvCacheBytes} bytes holds no page of {_options.PageSize} tokens");
+            _cache = new PagedKvCache(Config, Range.Count, _options.PageSize, pages, _options.Dtype, device);
+            forward = new StageForward(_model, _cache);
+            _ready.SetResult();
+        }
+        catch (Exception e)
+        {
+            _ready.TrySetException(e);
+            return;
+        }
+
+        while (TakeNext() is { } pass)
+        {
+            var work = pass.SelectMany(p => p.Work).ToList();
+            var watch = Stopwatch.StartNew();
+            try
+            {
+                var results = forward.Run(work);
+                Statistics.Record(work.Count, work.Sum(w => w.TokenCount), watch.Elapsed);
+                int offset = 0;
+                foreach (var pending in pass)
+                {
+                    pending.Completion.TrySetResult(results.Skip(offset).Take(pending.Work.Count).ToArray());
+                    offset += pending.Work.Count;
+                }
+            }
+            catch (Exception e)
+            {
+                foreach (var pending in pass) pending.Completion.TrySetException(e);
+            }
+        }
+    }
+
+    /// <summary>Waits for work, then takes queued items while they fit the token budget.</summary>
+    private List<PendingBatch>? TakeNext()
+    {
+        lock (_gate)
+        {
+            while (_queue.Count == 0 && !_stopping) Monitor.Wait(_gate);
+            if (_queue.Count == 0) return null;
+            var pass = new List<PendingBatch> { _queue.Dequeue() };
+            if (!pass[0].Mergeable) return pass;
+            int tokens = pass[0].Tokens;
+            while (_queue.TryPeek(out var next) && next.Mergeable && tokens + next.Tokens <= _options.MaxBatchTokens)
+            {
+                tokens += next.Tokens;
+                pass.Add(_queue.Dequeue());
+            }
+            return pass;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_stopping) return;
+            _stopping = true;
+            Monitor.PulseAll(_gate);
+        }
+        if (Thread.CurrentThread != _thread) _thread.Join();
+        foreach (var pending in _queue) pending.Completion.TrySetException(new ObjectDisposedException(nameof(StageExecutor)));
+        _cache?.Dispose();
+        _model?.Dispose();
+    }
+
+    private sealed class PendingBatch(IReadOnlyList<StageWork> work, bool mergeable)
+    {
+        public IReadOnlyList<StageWork> Work { get; } = work;
+
+        public bool Mergeable { get; } = mergeable;
+
+        public int Tokens { get; } = work.Sum(w => w.TokenCount);
+
+        public TaskCompletionSource<IReadOnlyList<StageResult>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,36 @@
+using TorchSharp;
+
+namespace Cluster.Engine.Execution;
+
+/// <summary>Serving limits of one stage on one device (the model's shape is in its config).</summary>
+public sealed record StageExecutorOptions
+{
+    /// <summary>Tokens per KV page.</summary>
+    public int PageSize { get; init; } = 16;
+
+    /// <summary>Pages to preallocate; when null, as many as <see cref="KvCacheBytes"/> holds.</summary>
+    public int? PageCount { get; init; }
+
+    /// <summary>Memory for this stage's K/V pages when <see cref="PageCount"/> is not given.</summary>
+    public long KvCacheBytes { get; init; } = 256L << 20;
+
+    /// <summary>Compute dtype: float32 (CPU default) or bfloat16.</summary>
+    public torch.ScalarType Dtype { get; init; } = torch.ScalarType.Float32;
+
+    /// <summary>"cpu" or "cuda:N".</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Token budget of one forward pass: queued work is batched up to this many tokens.</summary>
+    public int MaxBatchTokens { get; init; } = 2048;
+
+    public StageExecutorOptions Validated()
+    {
+        if (PageSize <= 0) throw new ArgumentOutOfRangeException(nameof(PageSize), $"page size must be positive (is {PageSize})");
+        if (PageCount is <= 0) throw new ArgumentOutOfRangeException(nameof(PageCount), $"page count must be positive (is {PageCount})");
+        if (PageCount is null && KvCacheBytes <= 0) throw new ArgumentOutOfRangeException(nameof(KvCacheBytes), "KV cache budget must be positive");
+        if (MaxBatchTokens <= 0) throw new ArgumentOutOfRangeException(nameof(MaxBatchTokens), $"token budget must be positive (is {MaxBatchTokens})");
+        if (Dtype is not (torch.ScalarType.Float32 or torch.ScalarType.BFloat16 or torch.ScalarType.Float16))
+            throw new ArgumentOutOfRangeException(nameof(Dtype), $"compute dtype {Dtype} is not supported (float32, bfloat16, float16 are)");
+        return this;
+    }
+}

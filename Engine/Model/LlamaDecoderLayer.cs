@@ -1,0 +1,34 @@
+using Cluster.Engine.Attention;
+using Cluster.Engine.Config;
+using Cluster.Engine.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Cluster.Engine.Model;
+
+/// <summary>One pre-norm decoder block: x + attn(norm(x)), then h + mlp(norm(h)).</summary>
+public sealed class LlamaDecoderLayer(ModelConfig config, WeightLoader weights, int layer) : IDisposable
+{
+    public RmsNorm input_layernorm { get; } = new(weights.Norm(TensorNames.InputNorm(layer)), config.RmsNormEps);
+    public LlamaAttention self_attn { get; } = new(config, weights, layer);
+    public RmsNorm post_attention_layernorm { get; } = new(weights.Norm(TensorNames.PostAttentionNorm(layer)), config.RmsNormEps);
+    public LlamaMlp mlp { get; } = new(weights, layer);
+
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, IAttentionKernel kernel, int stageLayer)
+    {
+        using var scope = NewDisposeScope();
+        var h = x + self_attn.Forward(input_layernorm.Forward(x), cos, sin, kernel, stageLayer);
+        return (h + mlp.Forward(post_attention_layernorm.Forward(h))).MoveToOuterDisposeScope();
+    }
+
+    public long ParameterBytes => self_attn.ParameterBytes + mlp.ParameterBytes
+        + (input_layernorm.weight.NumberOfElements + post_attention_layernorm.weight.NumberOfElements) * input_layernorm.weight.ElementSize;
+
+    public void Dispose()
+    {
+        input_layernorm.Dispose();
+        self_attn.Dispose();
+        post_attention_layernorm.Dispose();
+        mlp.Dispose();
+    }
+}

@@ -1,0 +1,106 @@
+using Cluster.Engine.Attention;
+using Cluster.Engine.Config;
+using Cluster.Engine.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Cluster.Engine.Model;
+
+/// <summary>
+/// The decoder layers of one pipeline stage. The first stage also embeds token ids; the last also
+/// holds the final norm and the LM head (the embedding matrix again when the model ties them).
+/// Only this stage's tensors are read from the checkpoint.
+/// </summary>
+public sealed class LlamaStageModel : IDisposable
+{
+    private readonly RotaryEmbedding _rotary;
+    private readonly bool _tiedHead;
+
+    public LlamaStageModel(ICheckpoint checkpoint, LayerRange range, ScalarType dtype, Device device)
+    {
+        Config = checkpoint.Config;
+        Range = range.Validated();
+        Dtype = dtype;
+        Device = device;
+        if (range.Total != Config.NumHiddenLayers)
+            throw new ArgumentException($"layer range {range} does not match the model's {Config.NumHiddenLayers} layers");
+        var weights = new WeightLoader(checkpoint, dtype, device);
+        _rotary = new RotaryEmbedding(Config, device);
+        if (range.IsFirst)
+            embed_tokens = weights.Matrix(TensorNames.Embedding);
+        layers = Enumerable.Range(range.Start, range.Count).Select(l => new LlamaDecoderLayer(Config, weights, l)).ToArray();
+        if (range.IsLast)
+        {
+            norm = new RmsNorm(weights.Norm(TensorNames.FinalNorm), Config.RmsNormEps);
+            _tiedHead = !checkpoint.Contains(TensorNames.LmHead);
+            lm_head = _tiedHead
+                ? embed_tokens?.alias() ?? weights.Matrix(TensorNames.Embedding)
+                : weights.Matrix(TensorNames.LmHead);
+        }
+    }
+
+    public ModelConfig Config { get; }
+
+    public LayerRange Range { get; }
+
+    public ScalarType Dtype { get; }
+
+    public Device Device { get; }
+
+    public Tensor? embed_tokens { get; }
+
+    public IReadOnlyList<LlamaDecoderLayer> layers { get; }
+
+    public RmsNorm? norm { get; }
+
+    public Tensor? lm_head { get; }
+
+    /// <summary>Bytes of weights this stage holds (the tied LM head counted once).</summary>
+    public long ParameterBytes =>
+        layers.Sum(l => l.ParameterBytes)
+        + (embed_tokens?.NumberOfElements ?? 0) * ElementSize
+        + (norm?.weight.NumberOfElements ?? 0) * ElementSize
+        + (lm_head is not null && !SharesEmbedding ? lm_head.NumberOfElements * ElementSize : 0);
+
+    private bool SharesEmbedding => _tiedHead && embed_tokens is not null;
+
+    private long ElementSize => PagedKvCache.ElementSize(Dtype);
+
+    /// <summary>Embeds token ids (first stage only): (T) → (T, hidden).</summary>
+    public Tensor Embed(Tensor tokenIds)
+    {
+        if (embed_tokens is null)
+            throw new InvalidOperationException($"stage {Range} does not hold the embedding: token ids go to the first stage");
+        return embed_tokens.index_select(0, tokenIds); // (T, hidden)
+    }
+
+    /// <summary>Runs this stage's layers over hidden states (T, hidden) at the given positions (T).</summary>
+    public Tensor Forward(Tensor hidden, Tensor positions, IAttentionKernel kernel)
+    {
+        using var scope = NewDisposeScope();
+        var (cos, sin) = _rotary.CosSin(positions, Dtype);
+        var x = hidden;
+        for (int i = 0; i < layers.Count; i++)
+            x = layers[i].Forward(x, cos, sin, kernel, i);
+        return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Final norm and LM head over selected rows (last stage only): (N, hidden) → (N, vocab) float32.</summary>
+    public Tensor Logits(Tensor hidden)
+    {
+        if (norm is null || lm_head is null)
+            throw new InvalidOperationException($"stage {Range} is not the last stage: it has no LM head");
+        using var scope = NewDisposeScope();
+        return F.linear(norm.Forward(hidden), lm_head).to(ScalarType.Float32).MoveToOuterDisposeScope();
+    }
+
+    public void Dispose()
+    {
+        _rotary.Dispose();
+        embed_tokens?.Dispose();
+        foreach (var layer in layers) layer.Dispose();
+        norm?.Dispose();
+        lm_head?.Dispose();
+    }
+}
