@@ -129,7 +129,7 @@ public sealed class StageExecutor : IDisposable
             try
             {
                 var results = forward.Run(work);
-                Statistics.Record(work.Count, work.Sum(w => w.TokenCount), watch.Elapsed);
+                Statistics.Record(work.Count, work.Sum(w => w.TokenCount), watch.Elapsed, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
                 int offset = 0;
                 foreach (var pending in pass)
                 {

@@ -9,6 +9,7 @@ public sealed class StageStatistics
     private long _busyTicks;
     private int _largestBatch;
     private int _lastBatch;
+    private long _liveTensors;
 
     public long Batches => Interlocked.Read(ref _batches);
 
@@ -23,11 +24,15 @@ public sealed class StageStatistics
 
     public int LastBatch => Volatile.Read(ref _lastBatch);
 
+    /// <summary>Tensors alive on the executor thread after the last pass: flat over time, or something leaks.</summary>
+    public long LiveTensors => Interlocked.Read(ref _liveTensors);
+
     /// <summary>Raised on the executor thread after every batch: (sequences, tokens, forward time).</summary>
     public event Action<int, int, TimeSpan>? BatchCompleted;
 
-    internal void Record(int sequences, int tokens, TimeSpan elapsed)
+    internal void Record(int sequences, int tokens, TimeSpan elapsed, long liveTensors)
     {
+        Interlocked.Exchange(ref _liveTensors, liveTensors);
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _sequences, sequences);
         Interlocked.Add(ref _tokens, tokens);

@@ -1,0 +1,84 @@
+using Cluster.Engine.Execution;
+using Cluster.Engine.Model;
+using Cluster.Engine.Tests.Support;
+using Cluster.Engine.Weights.Synthetic;
+
+namespace Cluster.Engine.Tests.Execution;
+
+public sealed class StageExecutorTests
+{
+    [Fact]
+    public async Task RunAsync_WhenRunningThousandSteps_LiveTensorCountStaysFlat()
+    {
+        var config = RandomModels.Gqa;
+        using var checkpoint = new SyntheticCheckpoint(config);
+        using var executor = await StageExecutor.StartAsync(checkpoint, LayerRange.All(config.NumHiddenLayers),
+            new StageExecutorOptions { PageSize = 8, PageCount = 16 });
+        var random = new Random(1);
+        long? afterWarmUp = null;
+        int steps = 0;
+        while (steps < 1000)
+        {
+            // A sequence lives 50 steps (a prompt, then decodes) and its pages are reused by the next.
+            int cached = 0;
+            for (int i = 0; i < 50; i++, steps++)
+            {
+                int count = i == 0 ? 6 : 1;
+                await executor.RunAsync([new StageWork
+                {
+                    SequenceId = $"s{steps}",
+                    CachedTokens = cached,
+                    PageIds = [3, 1, 4, 15, 9, 2, 6, 5],
+                    TokenCount = count,
+                    TokenIds = RandomModels.Tokens(random, count, config.VocabSize),
+                    Output = OutputRequest.RawLogits,
+                }]);
+                cached += count;
+            }
+            afterWarmUp ??= executor.Statistics.LiveTensors;
+        }
+        Assert.Equal(afterWarmUp, executor.Statistics.LiveTensors);
+        Assert.Equal(1000, executor.Statistics.Batches);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_WhenManySequencesQueueAtOnce_BatchesThemTogether()
+    {
+        var config = RandomModels.Gqa;
+        using var checkpoint = new SyntheticCheckpoint(config);
+        using var executor = await StageExecutor.StartAsync(checkpoint, LayerRange.All(config.NumHiddenLayers),
+            new StageExecutorOptions { PageSize = 4, PageCount = 64 });
+        var random = new Random(2);
+        var submissions = Enumerable.Range(0, 16).Select(i => executor.SubmitAsync(new StageWork
+        {
+            SequenceId = $"s{i}",
+            CachedTokens = 0,
+            PageIds = [i * 2, i * 2 + 1],
+            TokenCount = 5,
+            TokenIds = RandomModels.Tokens(random, 5, config.VocabSize),
+            Output = OutputRequest.RawLogits,
+        })).ToArray();
+        var results = await Task.WhenAll(submissions);
+        Assert.All(results, r => Assert.Equal(config.VocabSize, r.Logits!.Length));
+        Assert.True(executor.Statistics.LargestBatch > 1, $"largest batch was {executor.Statistics.LargestBatch}");
+        Assert.True(executor.Statistics.Batches < 16);
+    }
+
+    [Fact]
+    public async Task RunAsync_WhenHiddenStatesHaveWrongSize_FailsNamingTheSequence()
+    {
+        var config = RandomModels.Gqa;
+        using var checkpoint = new SyntheticCheckpoint(config);
+        using var executor = await StageExecutor.StartAsync(checkpoint, new LayerRange(1, 3, 3), new StageExecutorOptions { PageCount = 4 });
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => executor.RunAsync([new StageWork
+        {
+            SequenceId = "broken",
+            CachedTokens = 0,
+            PageIds = [0],
+            TokenCount = 2,
+            Hidden = new byte[10],
+        }]));
+        Assert.Contains("broken", error.Message);
+        Assert.Contains("hidden states", error.Message);
+    }
+}
