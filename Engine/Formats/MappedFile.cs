@@ -11,6 +11,7 @@ public sealed unsafe class MappedFile : IDisposable
     private readonly MemoryMappedFile _map;
     private readonly MemoryMappedViewAccessor _view;
     private readonly byte* _base;
+    private long _bytesRead;
 
     public MappedFile(string path)
     {
@@ -31,6 +32,12 @@ public sealed unsafe class MappedFile : IDisposable
 
     public long Length { get; }
 
+    /// <summary>
+    /// Bytes handed out by <see cref="Span"/> and <see cref="Pointer"/> since open: what callers
+    /// asked to read, so tests can check that a stage reads only its share of the file.
+    /// </summary>
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
+
     /// <summary>The bytes [offset, offset + length), checked against the file's end.</summary>
     public ReadOnlySpan<byte> Span(long offset, long length)
     {
@@ -38,6 +45,7 @@ public sealed unsafe class MappedFile : IDisposable
             throw new ModelFormatException(Path, $"truncated: needs bytes [{offset}, {offset + length}) but the file has {Length}");
         if (length > int.MaxValue)
             throw new ArgumentOutOfRangeException(nameof(length), "a single span is limited to 2 GiB; read in parts");
+        Interlocked.Add(ref _bytesRead, length);
         return new ReadOnlySpan<byte>(_base + offset, (int)length);
     }
 
@@ -46,6 +54,7 @@ public sealed unsafe class MappedFile : IDisposable
     {
         if (offset < 0 || length < 0 || offset + length > Length)
             throw new ModelFormatException(Path, $"truncated: needs bytes [{offset}, {offset + length}) but the file has {Length}");
+        Interlocked.Add(ref _bytesRead, length);
         return (IntPtr)(_base + offset);
     }
 
