@@ -1,0 +1,107 @@
+using Cluster.Engine.Config;
+using Cluster.Engine.Execution;
+using Cluster.Engine.Model;
+using Cluster.Engine.Weights;
+using Cluster.Engine.Weights.Synthetic;
+using Cluster.Grains.Pipeline;
+
+namespace Cluster.Grains.Hosting;
+
+/// <summary>
+/// The silo's model: its checkpoint, opened once (memory-mapped, so each stage reads only its own
+/// layers' bytes) and shared by the stage grains of this silo.
+/// </summary>
+public sealed class ModelSource : IDisposable
+{
+    private const string SyntheticPrefix = "synthetic:";
+    private readonly SemaphoreSlim _loading = new(1, 1);
+    private readonly ICheckpoint _checkpoint;
+
+    private ModelSource(ICheckpoint checkpoint, string name, ClusterSiloOptions options)
+    {
+        _checkpoint = checkpoint;
+        Name = name;
+        Options = options;
+    }
+
+    /// <summary>Opens the configured checkpoint; a missing or corrupt file fails here, naming it.</summary>
+    public static ModelSource Open(ClusterSiloOptions options)
+    {
+        ICheckpoint checkpoint;
+        string name;
+        if (options.Model.StartsWith(SyntheticPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            var shape = options.Model[SyntheticPrefix.Length..];
+            checkpoint = new SyntheticCheckpoint(SyntheticShapes.Get(shape));
+            name = shape.ToLowerInvariant();
+        }
+        else
+        {
+            checkpoint = CheckpointLoader.Open(options.Model);
+            name = Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(options.Model)).ToLowerInvariant();
+        }
+        return new ModelSource(checkpoint, options.ModelName ?? name, options);
+    }
+
+    /// <summary>The model's name in grain keys.</summary>
+    public string Name { get; }
+
+    public ModelConfig Config => _checkpoint.Config;
+
+    public ClusterSiloOptions Options { get; }
+
+    public string Source => _checkpoint.Source;
+
+    /// <summary>The layer ranges this silo hosts (null: automatic plan).</summary>
+    public IReadOnlyList<LayerRange>? HostedLayers()
+    {
+        int total = Config.NumHiddenLayers;
+        if (Options.Auto) return null;
+        if (Options.Layers is { } layers)
+        {
+            return InclusiveRanges.Parse(layers).Select(r => new LayerRange(r.First, r.Last + 1, total).Validated()).ToArray();
+        }
+        var even = LayerRange.SplitEvenly(total, Options.StageCount);
+        if (Options.Stages is { } stages)
+        {
+            return InclusiveRanges.Parse(stages).SelectMany(r => Enumerable.Range(r.First, r.Last - r.First + 1)).Select(s =>
+                s < even.Count ? even[s] : throw new ArgumentOutOfRangeException(nameof(Options.Stages), $"stage {s} is beyond the {even.Count} stages of the split")).ToArray();
+        }
+        return even;
+    }
+
+    /// <summary>What this silo advertises in its metadata.</summary>
+    public SiloAdvert Advert(string silo)
+    {
+        long memory = Options.DeviceMemoryMb ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 20);
+        return new SiloAdvert(silo, Name, Config.NumHiddenLayers, HostedLayers(), Options.Replica, Options.Replicas, memory);
+    }
+
+    public StageExecutorOptions ExecutorOptions => new()
+    {
+        PageSize = Options.PageSize,
+        KvCacheBytes = (long)Options.KvCacheMb << 20,
+        Device = Options.Device,
+        MaxBatchTokens = Options.MaxBatchTokens,
+    };
+
+    /// <summary>Loads one stage's layers onto the device, one stage at a time.</summary>
+    public async Task<StageExecutor> StartStageAsync(LayerRange range, CancellationToken cancellationToken)
+    {
+        await _loading.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await StageExecutor.StartAsync(_checkpoint, range, ExecutorOptions).ConfigureAwait(false);
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _checkpoint.Dispose();
+        _loading.Dispose();
+    }
+}

@@ -1,0 +1,53 @@
+using Cluster.Engine.Sampling;
+
+namespace Cluster.Grains.Sequences;
+
+/// <summary>
+/// Sampling settings as they cross grain boundaries. The Engine's <see cref="SamplingParams"/>
+/// is the authority; <see cref="ToEngine"/> is the one place that maps between the two.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cluster.sampling")]
+public sealed record SamplingSettings
+{
+    public static SamplingSettings Greedy { get; } = new();
+
+    /// <summary>0 is greedy.</summary>
+    [Id(0)] public float Temperature { get; init; }
+
+    [Id(1)] public int TopK { get; init; }
+
+    [Id(2)] public float TopP { get; init; } = 1f;
+
+    [Id(3)] public float MinP { get; init; }
+
+    [Id(4)] public float RepetitionPenalty { get; init; } = 1f;
+
+    [Id(5)] public float FrequencyPenalty { get; init; }
+
+    [Id(6)] public float PresencePenalty { get; init; }
+
+    [Id(7)] public ulong? Seed { get; init; }
+
+    [Id(8)] public int[] StopTokenIds { get; init; } = [];
+
+    [Id(9)] public int MaxTokens { get; init; } = 16;
+
+    /// <summary>Keep generating past the model's end-of-sequence ids.</summary>
+    [Id(10)] public bool IgnoreEos { get; init; }
+
+    // The Engine's sampler takes over the fields it knows; until the full sampler lands on main
+    // only the temperature exists there (a greedy placeholder).
+    public SamplingParams ToEngine() => new() { Temperature = Temperature };
+
+    /// <summary>Names the first invalid setting, or null.</summary>
+    public string? Problem()
+    {
+        if (float.IsNaN(Temperature) || Temperature < 0) return $"temperature must be >= 0 (is {Temperature})";
+        if (TopK < 0) return $"top_k must be >= 0 (is {TopK})";
+        if (!(TopP > 0 && TopP <= 1)) return $"top_p must be in (0, 1] (is {TopP})";
+        if (!(MinP >= 0 && MinP <= 1)) return $"min_p must be in [0, 1] (is {MinP})";
+        if (!(RepetitionPenalty > 0)) return $"repetition_penalty must be > 0 (is {RepetitionPenalty})";
+        if (MaxTokens <= 0) return $"max_tokens must be positive (is {MaxTokens})";
+        return null;
+    }
+}
