@@ -1,0 +1,29 @@
+using System.Net;
+using Cluster.Grains.Hosting;
+using Orleans.Configuration;
+
+namespace Cluster.Silo;
+
+/// <summary>How the silo joins: alone on localhost (the default), or a Redis-membership cluster.</summary>
+public static class SiloHosting
+{
+    public static void Configure(ISiloBuilder silo, IConfiguration configuration)
+    {
+        var join = configuration.GetSection("Silo");
+        if (join["Redis"] is { Length: > 0 } redis)
+        {
+            silo.UseRedisClustering(redis);
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = join["ClusterId"] ?? "llm";
+                o.ServiceId = "llm";
+            });
+            silo.ConfigureEndpoints(IPAddress.Loopback, join.GetValue("SiloPort", 11111), join.GetValue("GatewayPort", 30000));
+        }
+        else
+        {
+            silo.UseLocalhostClustering(join.GetValue("SiloPort", 11111), join.GetValue("GatewayPort", 30000));
+        }
+        silo.AddInferenceCluster(o => configuration.GetSection(ClusterSiloOptions.Section).Bind(o));
+    }
+}
