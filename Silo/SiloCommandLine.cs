@@ -18,6 +18,8 @@ public static class SiloCommandLine
         ["--device"] = "Cluster:Device",
         ["--page-size"] = "Cluster:PageSize",
         ["--kv-cache-mb"] = "Cluster:KvCacheMb",
+        ["--page-count"] = "Cluster:PageCount",
+        ["--admission-timeout"] = "Cluster:AdmissionTimeoutSeconds",
         ["--max-batch-tokens"] = "Cluster:MaxBatchTokens",
         ["--prefill-chunk"] = "Cluster:PrefillChunkTokens",
         ["--layers"] = "Cluster:Layers",

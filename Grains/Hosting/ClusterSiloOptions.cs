@@ -21,6 +21,9 @@ public sealed class ClusterSiloOptions
     /// <summary>Tokens per KV page.</summary>
     public int PageSize { get; set; } = 16;
 
+    /// <summary>Pages per stage; when unset, as many as <see cref="KvCacheMb"/> holds.</summary>
+    public int? PageCount { get; set; }
+
     /// <summary>Memory for each stage's K/V pages.</summary>
     public int KvCacheMb { get; set; } = 64;
 

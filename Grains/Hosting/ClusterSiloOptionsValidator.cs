@@ -11,6 +11,7 @@ public sealed class ClusterSiloOptionsValidator : IValidateOptions<ClusterSiloOp
         if (string.IsNullOrWhiteSpace(o.Model)) problems.Add("Model must name a checkpoint path or synthetic:SHAPE");
         if (o.ModelName is { } n && (n.Length == 0 || n.Contains('/'))) problems.Add($"ModelName '{n}' must be non-empty and contain no '/'");
         if (o.PageSize <= 0) problems.Add($"PageSize must be positive (is {o.PageSize})");
+        if (o.PageCount is <= 0) problems.Add($"PageCount must be positive (is {o.PageCount})");
         if (o.KvCacheMb <= 0) problems.Add($"KvCacheMb must be positive (is {o.KvCacheMb})");
         if (o.MaxBatchTokens <= 0) problems.Add($"MaxBatchTokens must be positive (is {o.MaxBatchTokens})");
         if (o.PrefillChunkTokens <= 0 || o.PrefillChunkTokens > o.MaxBatchTokens)

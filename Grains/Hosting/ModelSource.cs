@@ -80,6 +80,7 @@ public sealed class ModelSource : IDisposable
     public StageExecutorOptions ExecutorOptions => new()
     {
         PageSize = Options.PageSize,
+        PageCount = Options.PageCount,
         KvCacheBytes = (long)Options.KvCacheMb << 20,
         Device = Options.Device,
         MaxBatchTokens = Options.MaxBatchTokens,

@@ -152,6 +152,13 @@ public sealed partial class SequenceGrain(PipelinePlanView plans, ModelSource mo
                         _pageTables[s] = reservation.PageIds;
                         break;
                     }
+                    int needed = (tokens + reservation.PageSize - 1) / reservation.PageSize;
+                    if (needed > reservation.PageCount)
+                    {
+                        throw new ArgumentException(
+                            $"the request needs {needed} KV pages ({tokens} tokens) on stage {s} of {_key.Model} replica {_key.Replica}, " +
+                            $"which has {reservation.PageCount} pages in all; shorten the prompt or max_tokens");
+                    }
                     if (DateTime.UtcNow >= deadline)
                     {
                         throw new InvalidOperationException(

@@ -68,7 +68,7 @@ public sealed partial class StageGrain(ModelSource model, PipelinePlanView plans
     {
         bool granted = _pages.TryReserve(sequenceId, totalTokens);
         var pages = granted ? _pages.GetTable(sequenceId).ToArray() : [];
-        return Task.FromResult(new PageReservation(granted, pages, _pages.FreePages, _executor.PageCount));
+        return Task.FromResult(new PageReservation(granted, pages, _pages.FreePages, _executor.PageCount, _executor.PageSize));
     }
 
     public Task FreePagesAsync(string sequenceId)
