@@ -4,4 +4,7 @@ namespace Cluster.Engine.Sampling;
 public sealed record SamplingParams
 {
     public double Temperature { get; init; }
+    public long? Seed { get; init; }
+    public IReadOnlyList<int> StopTokenIds { get; init; } = [];
+    public int MaxTokens { get; init; } = 16;
 }
