@@ -88,6 +88,25 @@ public sealed class GgufCheckpointTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("llama", new[] { 0f, 2, 1, 3, 4, 6, 5, 7 })]
+    [InlineData("qwen2", new[] { 0f, 1, 2, 3, 4, 5, 6, 7 })]
+    public void Read_WhenQueryBias_ReordersItOnlyForTheInterleavedArchitecture(string arch, float[] expected)
+    {
+        string path = _temp.File($"{arch}.gguf");
+        TestGgufWriter.Model(arch, dim: 8, hidden: 16, layers: 1, heads: 2, kvHeads: 1, vocab: 4)
+            .Float32Tensor("blk.0.attn_q.bias", [8], [0, 1, 2, 3, 4, 5, 6, 7])
+            .Write(path);
+        using var checkpoint = CheckpointLoader.Open(path);
+
+        using var bias = checkpoint.Read(TensorNames.QueryBias(0), torch.float32, torch.CPU);
+
+        Assert.Equal(expected, bias.data<float>().ToArray());
+        Assert.True(checkpoint.Config.AttentionBias);
+        Assert.Equal(arch, checkpoint.Config.ModelType);
+        Assert.Equal(1e-6, checkpoint.Config.RmsNormEps);
+    }
+
     [Fact]
     public void Read_WhenTensorShapeDisagreesWithConfig_ThrowsNamingFileTensorAndShapes()
     {

@@ -27,16 +27,20 @@ public sealed class TestGgufWriter
         Tensor(name, shape, GgmlType.F32, values.SelectMany(BitConverter.GetBytes).ToArray());
 
     /// <summary>The metadata of a llama-architecture model of the given shape.</summary>
-    public static TestGgufWriter Llama(int dim, int hidden, int layers, int heads, int kvHeads, int vocab) => new TestGgufWriter()
-        .String("general.architecture", "llama")
-        .UInt32("llama.embedding_length", (uint)dim)
-        .UInt32("llama.feed_forward_length", (uint)hidden)
-        .UInt32("llama.block_count", (uint)layers)
-        .UInt32("llama.attention.head_count", (uint)heads)
-        .UInt32("llama.attention.head_count_kv", (uint)kvHeads)
-        .UInt32("llama.context_length", 64)
-        .UInt32("llama.vocab_size", (uint)vocab)
-        .Float32("llama.attention.layer_norm_rms_epsilon", 1e-5f)
+    public static TestGgufWriter Llama(int dim, int hidden, int layers, int heads, int kvHeads, int vocab) =>
+        Model("llama", dim, hidden, layers, heads, kvHeads, vocab);
+
+    /// <summary>The metadata of a model of a Llama-like architecture (keys prefixed by its name).</summary>
+    public static TestGgufWriter Model(string arch, int dim, int hidden, int layers, int heads, int kvHeads, int vocab) => new TestGgufWriter()
+        .String("general.architecture", arch)
+        .UInt32($"{arch}.embedding_length", (uint)dim)
+        .UInt32($"{arch}.feed_forward_length", (uint)hidden)
+        .UInt32($"{arch}.block_count", (uint)layers)
+        .UInt32($"{arch}.attention.head_count", (uint)heads)
+        .UInt32($"{arch}.attention.head_count_kv", (uint)kvHeads)
+        .UInt32($"{arch}.context_length", 64)
+        .UInt32($"{arch}.vocab_size", (uint)vocab)
+        .Float32($"{arch}.attention.layer_norm_rms_epsilon", 1e-6f)
         .UInt32("tokenizer.ggml.bos_token_id", 1)
         .UInt32("tokenizer.ggml.eos_token_id", 2);
 
