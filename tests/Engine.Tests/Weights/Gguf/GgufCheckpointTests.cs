@@ -107,6 +107,51 @@ public sealed class GgufCheckpointTests : IDisposable
         Assert.Equal(1e-6, checkpoint.Config.RmsNormEps);
     }
 
+    [Theory]
+    [InlineData(8.0, 1.0, 4.0, 8192)]
+    [InlineData(32.0, 1.0, 4.0, 8192)]
+    [InlineData(16.0, 1.0, 8.0, 4096)]
+    public void Open_WhenRopeFreqsTensorPresent_RecoversTheLlama3Scaling(double factor, double low, double high, int context)
+    {
+        // llama.cpp's converter writes one divisor per frequency; this is its loop, written out.
+        const double theta = 500000;
+        var divisors = new float[32];
+        for (int i = 0; i < 32; i++)
+        {
+            double wavelength = 2 * Math.PI * Math.Pow(theta, 2.0 * i / 64);
+            double smooth = (context / wavelength - low) / (high - low);
+            divisors[i] = wavelength < context / high ? 1f
+                : wavelength > context / low ? (float)factor
+                : (float)(1 / ((1 - smooth) / factor + smooth));
+        }
+        string path = _temp.File("llama31.gguf");
+        TestGgufWriter.Llama(dim: 128, hidden: 256, layers: 1, heads: 2, kvHeads: 2, vocab: 4)
+            .Float32("llama.rope.freq_base", (float)theta)
+            .Float32Tensor("rope_freqs.weight", [32], divisors)
+            .Write(path);
+
+        using var checkpoint = CheckpointLoader.Open(path);
+
+        var scaling = checkpoint.Config.RopeScaling!;
+        Assert.Equal(("llama3", factor, low, high, context),
+            (scaling.Kind, scaling.Factor, scaling.LowFreqFactor, scaling.HighFreqFactor, scaling.OriginalMaxPositionEmbeddings));
+        Assert.Equal(500000.0, checkpoint.Config.RopeTheta);
+    }
+
+    [Fact]
+    public void Open_WhenRopeFreqsMatchNoLlama3Scaling_ThrowsNamingTheTensor()
+    {
+        string path = _temp.File("odd-rope.gguf");
+        TestGgufWriter.Llama(dim: 128, hidden: 256, layers: 1, heads: 2, kvHeads: 2, vocab: 4)
+            .Float32Tensor("rope_freqs.weight", [32], [.. Enumerable.Range(1, 32).Select(i => (float)i)])
+            .Write(path);
+
+        var error = Assert.Throws<ModelFormatException>(() => CheckpointLoader.Open(path));
+
+        Assert.Equal(path, error.File);
+        Assert.Contains("rope_freqs.weight", error.Message);
+    }
+
     [Fact]
     public void Read_WhenTensorShapeDisagreesWithConfig_ThrowsNamingFileTensorAndShapes()
     {
