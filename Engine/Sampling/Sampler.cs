@@ -4,16 +4,18 @@ namespace Cluster.Engine.Sampling;
 /// Chooses the next token of a sequence from its row of logits, on the CPU, in vLLM's order:
 /// penalties → temperature → min_p → top_k → top_p → draw.
 /// <para>
-/// Logprobs are vLLM's "processed" kind, taken after penalties and temperature but before the
-/// truncating filters (min_p, top_k, top_p): a log-softmax over the whole vocabulary. Before the
-/// filters, because they would give every dropped alternative -inf and make top_logprobs say
-/// nothing; for greedy requests no temperature is applied.
+/// Logprobs are processed logprobs (as in vLLM's processed_logprobs mode: penalties and temperature
+/// applied), taken before the truncating filters (min_p, top_k, top_p): a log-softmax over the
+/// whole vocabulary. Before the filters, because they would give every dropped alternative -inf
+/// and make top_logprobs say nothing; so with filters on, a token's logprob is not the exact
+/// probability it was drawn with. Greedy requests get no temperature.
 /// </para>
 /// <para>
 /// Reproducible: the draw uses one uniform from <see cref="CounterRandom"/> keyed on the context's
 /// (seed, step), and candidates are walked in a unique order, so the token depends only on
-/// (logits, params, context). Sums run in scalar double precision in a fixed order rather than in
-/// SIMD lanes whose width differs between CPUs.
+/// (logits, params, context), never on other sequences. Sums run in scalar double precision in a
+/// fixed order rather than in SIMD lanes whose width differs between CPUs; Math.Exp comes from the
+/// platform's libm, so bit-identity is promised between machines with the same OS and runtime.
 /// </para>
 /// Thread-safe: each thread works in its own scratch memory.
 /// </summary>
@@ -98,7 +100,7 @@ public static class Sampler
             : (x[argmax], argmax);
     }
 
-    private static int Draw(Span<float> x, ReadOnlySpan<double> weights, float max, SamplingParams p, double uniform, SamplerScratch scratch)
+    private static int Draw(ReadOnlySpan<float> x, ReadOnlySpan<double> weights, float max, SamplingParams p, double uniform, SamplerScratch scratch)
     {
         var candidates = scratch.Candidates.AsSpan(0, MinPCandidates(x, max, p.MinP, scratch.Candidates));
         if (p.TopK > 0 && p.TopK < candidates.Length)
