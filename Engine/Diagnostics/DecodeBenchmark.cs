@@ -38,7 +38,7 @@ public static class DecodeBenchmark
         PageIds = pages,
         TokenCount = tokens.Length,
         TokenIds = tokens,
-        Output = OutputRequest.Sample(sampling, new SamplingContext([], [], cached)),
+        Output = OutputRequest.Sample(sampling, new SamplingContext([], [], cached, Seed: 0)),
     };
 
     private static async Task<int[]> Pass(PipelineChain chain, StageWork[] batch) =>

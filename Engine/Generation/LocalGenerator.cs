@@ -47,7 +47,8 @@ public sealed class LocalGenerator : IAsyncDisposable
             throw new ArgumentException($"prompt token ids must be in [0, {Config.VocabSize})", nameof(prompt));
         if (prompt.Count >= Config.MaxPositionEmbeddings)
             throw new ArgumentException($"the prompt has {prompt.Count} tokens; the context window is {Config.MaxPositionEmbeddings}", nameof(prompt));
-        int maxTokens = Math.Min(sampling.MaxTokens, Config.MaxPositionEmbeddings - prompt.Count);
+        sampling.Validate();
+        int maxTokens = Math.Min(sampling.MaxTokens ?? int.MaxValue, Config.MaxPositionEmbeddings - prompt.Count);
         var sequence = new LocalSequence($"local-{Interlocked.Increment(ref _nextId)}", prompt, sampling, maxTokens, cancellationToken);
         if (_pages.Pool.Capacity * _chain.PageSize < prompt.Count + maxTokens)
             throw new ArgumentException($"prompt + max_tokens ({prompt.Count + maxTokens}) exceeds the whole KV cache ({_pages.Pool.Capacity * _chain.PageSize} tokens)");
@@ -122,7 +123,7 @@ public sealed class LocalGenerator : IAsyncDisposable
                     TokenCount = take,
                     TokenIds = sequence.Tokens.Skip(sequence.Computed).Take(take).ToArray(),
                     Output = completesPrompt
-                        ? OutputRequest.Sample(sequence.Sampling, new SamplingContext(sequence.Prompt, sequence.Output.ToArray(), sequence.Output.Count))
+                        ? OutputRequest.Sample(sequence.Sampling, SamplingContext.ForNextToken(sequence.Prompt, sequence.Output.ToArray(), sequence.Seed))
                         : OutputRequest.None,
                 });
                 scheduled.Add(sequence);

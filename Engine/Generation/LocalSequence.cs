@@ -12,6 +12,9 @@ internal sealed class LocalSequence(string id, IReadOnlyList<int> prompt, Sampli
 
     public SamplingParams Sampling { get; } = sampling;
 
+    /// <summary>Chosen once (the request's seed, or a random one) so every draw is replayable.</summary>
+    public long Seed { get; } = sampling.ResolveSeed();
+
     public int MaxTokens { get; } = maxTokens;
 
     public CancellationToken Cancellation { get; } = cancellation;
