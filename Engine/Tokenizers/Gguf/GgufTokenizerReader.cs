@@ -24,6 +24,8 @@ public static class GgufTokenizerReader
     {
         if (!gguf.Metadata.TryGetValue("tokenizer.ggml.model", out var modelValue) || modelValue is not string model)
             throw new ModelFormatException(gguf.Path, "no tokenizer: metadata key 'tokenizer.ggml.model' is missing");
+        if (model is not ("llama" or "gpt2"))
+            throw new ModelFormatException(gguf.Path, $"tokenizer model '{model}' is not supported (llama and gpt2 are)");
         string[] tokens = gguf.Metadata.TryGetValue("tokenizer.ggml.tokens", out var t) && t is string[] strings && strings.Length > 0
             ? strings
             : throw new ModelFormatException(gguf.Path, "no tokenizer: 'tokenizer.ggml.tokens' is missing or not a string array");
@@ -31,8 +33,7 @@ public static class GgufTokenizerReader
         return model switch
         {
             "llama" => SentencePiece(gguf, vocabulary),
-            "gpt2" => ByteLevel(gguf, vocabulary),
-            _ => throw new ModelFormatException(gguf.Path, $"tokenizer model '{model}' is not supported (llama and gpt2 are)"),
+            _ => ByteLevel(gguf, vocabulary),
         };
     }
 

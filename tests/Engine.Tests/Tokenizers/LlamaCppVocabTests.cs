@@ -57,7 +57,7 @@ public sealed class LlamaCppVocabTests
             Assert.True(ReadCases(vocab).Count > 40, $"{vocab} has too few cases");
     }
 
-    private static List<(string Input, int[] Expected)> ReadCases(string vocab)
+    internal static List<(string Input, int[] Expected)> ReadCases(string vocab)
     {
         string inputs = File.ReadAllText(SharedModels.Path("llamacpp-vocab", vocab + ".inp"), Encoding.UTF8);
         string[] outputs = File.ReadAllLines(SharedModels.Path("llamacpp-vocab", vocab + ".out"), Encoding.UTF8);
