@@ -74,8 +74,11 @@ public sealed record HfTokenizerConfig(string? BosToken, string? EosToken, bool?
         using var document = Parse(path);
         return document.RootElement.Member("eos_token_id") switch
         {
-            { ValueKind: JsonValueKind.Number } id => [id.GetInt32()],
-            { ValueKind: JsonValueKind.Array } ids => ids.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Number).Select(i => i.GetInt32()).ToArray(),
+            { ValueKind: JsonValueKind.Number } id when id.TryGetInt32(out int single) => [single],
+            { ValueKind: JsonValueKind.Array } ids => ids.EnumerateArray()
+                .Select(i => i.ValueKind == JsonValueKind.Number && i.TryGetInt32(out int value) ? value : -1)
+                .Where(value => value >= 0)
+                .ToArray(),
             _ => [],
         };
     }

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Text;
 using Cluster.Engine.Tests.Support;
+using Cluster.Engine.Tokenizers.Bpe;
 using Cluster.Engine.Tokenizers.Gguf;
 
 namespace Cluster.Engine.Tests.Tokenizers;
@@ -11,6 +13,12 @@ namespace Cluster.Engine.Tests.Tokenizers;
 /// </summary>
 public sealed class LlamaCppVocabTests
 {
+    // Each vocabulary is read once for all its cases; the tokenizers are immutable after load.
+    private static readonly ConcurrentDictionary<string, BpeTokenizer> Tokenizers = new();
+
+    private static BpeTokenizer Tokenizer(string vocab) =>
+        Tokenizers.GetOrAdd(vocab, v => GgufTokenizerReader.Read(SharedModels.Path("llamacpp-vocab", v)));
+
     public static TheoryData<string, int> Cases()
     {
         var data = new TheoryData<string, int>();
@@ -30,7 +38,7 @@ public sealed class LlamaCppVocabTests
     public void Encode_WhenLlamaCppTestVector_MatchesExpectedIds(string vocab, int index)
     {
         var (input, expected) = ReadCases(vocab)[index];
-        var tokenizer = GgufTokenizerReader.Read(SharedModels.Path("llamacpp-vocab", vocab));
+        var tokenizer = Tokenizer(vocab);
 
         var ids = tokenizer.Encode(input, addBos: false, parseSpecial: false);
 
@@ -42,7 +50,7 @@ public sealed class LlamaCppVocabTests
     public void Decode_WhenLlamaCppTestVector_ReturnsInputText(string vocab, int index)
     {
         var (input, expected) = ReadCases(vocab)[index];
-        var tokenizer = GgufTokenizerReader.Read(SharedModels.Path("llamacpp-vocab", vocab));
+        var tokenizer = Tokenizer(vocab);
 
         string text = tokenizer.Decode(expected);
 
