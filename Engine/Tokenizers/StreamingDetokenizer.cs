@@ -7,11 +7,14 @@ namespace Cluster.Engine.Tokenizers;
 /// byte-level tokens comes out only once its last byte has arrived; <see cref="Flush"/> ends the
 /// stream and turns a dangling partial character into U+FFFD.
 /// </summary>
-public sealed class StreamingDetokenizer(ITextTokenizer tokenizer)
+/// <param name="tokenizer">the model's vocabulary.</param>
+/// <param name="previousId">the last prompt token when the text continues a prompt, so the first
+/// generated piece keeps its leading space; null when the ids start the text.</param>
+public sealed class StreamingDetokenizer(ITextTokenizer tokenizer, int? previousId = null)
 {
     // A stateful UTF-8 decoder keeps an incomplete trailing sequence back between calls.
     private readonly Decoder _decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false).GetDecoder();
-    private int? _previousId;
+    private int? _previousId = previousId;
 
     /// <summary>The text that <paramref name="id"/> completes; empty while a character is still partial.</summary>
     public string Push(int id)
