@@ -8,7 +8,7 @@ builder.UseOrleans(silo => SiloHosting.Configure(silo, builder.Configuration));
 
 var app = builder.Build();
 await app.StartAsync();
-var model = app.Services.GetRequiredService<ModelSource>();
+var model = app.Services.GetRequiredService<SiloModel>();
 var layers = model.HostedLayers() is { } ranges ? string.Join(", ", ranges.Select(r => $"{r.Start}-{r.End - 1}")) : "auto";
 Console.WriteLine($"SILO READY model={model.Name} layers={layers} source={model.Source} silo-port={builder.Configuration.GetValue("Silo:SiloPort", 11111)}");
 await app.WaitForShutdownAsync();

@@ -15,6 +15,7 @@ public static class SiloCommandLine
         ["--http-port"] = "Silo:HttpPort",
         ["--model"] = "Cluster:Model",
         ["--model-name"] = "Cluster:ModelName",
+        ["--tokenizer"] = "Cluster:Tokenizer",
         ["--device"] = "Cluster:Device",
         ["--page-size"] = "Cluster:PageSize",
         ["--kv-cache-mb"] = "Cluster:KvCacheMb",

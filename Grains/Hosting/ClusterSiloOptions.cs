@@ -9,8 +9,14 @@ public sealed class ClusterSiloOptions
 {
     public const string Section = "Cluster";
 
-    /// <summary>A checkpoint path (HF directory, .gguf, llama2.c .bin) or <c>synthetic:SHAPE</c>.</summary>
-    public string Model { get; set; } = "synthetic:stories260k";
+    /// <summary>
+    /// A checkpoint path (HF directory, .gguf, llama2.c .bin), <c>synthetic:SHAPE</c>, or unset for
+    /// the embedded default (random weights in stories260K's shape, no file needed).
+    /// </summary>
+    public string? Model { get; set; }
+
+    /// <summary>An explicit tokenizer file; by default the one that belongs to the model.</summary>
+    public string? Tokenizer { get; set; }
 
     /// <summary>The model's name in grain keys; by default the shape or file name.</summary>
     public string? ModelName { get; set; }

@@ -8,7 +8,7 @@ public sealed class ClusterSiloOptionsValidator : IValidateOptions<ClusterSiloOp
     public ValidateOptionsResult Validate(string? name, ClusterSiloOptions o)
     {
         var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(o.Model)) problems.Add("Model must name a checkpoint path or synthetic:SHAPE");
+        if (o.Model is { } m && string.IsNullOrWhiteSpace(m)) problems.Add("Model must name a checkpoint path or synthetic:SHAPE (or be unset for the embedded default)");
         if (o.ModelName is { } n && (n.Length == 0 || n.Contains('/'))) problems.Add($"ModelName '{n}' must be non-empty and contain no '/'");
         if (o.PageSize <= 0) problems.Add($"PageSize must be positive (is {o.PageSize})");
         if (o.PageCount is <= 0) problems.Add($"PageCount must be positive (is {o.PageCount})");

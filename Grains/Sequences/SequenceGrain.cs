@@ -22,7 +22,7 @@ namespace Cluster.Grains.Sequences;
 // activation's thread; awaits between reads and writes of it are in GenerateAsync only, before
 // any report can arrive (nothing is sent before the reservations are done).
 [Reentrant]
-public sealed partial class SequenceGrain(PipelinePlanView plans, ModelSource model, ILogger<SequenceGrain> logger) : Grain, ISequenceGrain
+public sealed partial class SequenceGrain(PipelinePlanView plans, SiloModel model, ILogger<SequenceGrain> logger) : Grain, ISequenceGrain
 {
     private readonly List<int> _outputs = [];
     private SequenceKey _key;
@@ -31,6 +31,7 @@ public sealed partial class SequenceGrain(PipelinePlanView plans, ModelSource mo
     private int[] _prompt = [];
     private HashSet<int> _stopIds = [];
     private int _maxTokens;
+    private long _seed;
     private int _prefilled;
     private Channel<GeneratedToken>? _channel;
     private bool _started;
@@ -55,13 +56,14 @@ public sealed partial class SequenceGrain(PipelinePlanView plans, ModelSource mo
         _stages = plan.Stages(_key.Replica).Select(s => GrainFactory.GetGrain<IStageGrain>(new StageKey(_key.Model, _key.Replica, s.Stage).ToString())).ToArray();
         _prompt = request.PromptTokenIds;
         _maxTokens = Math.Min(request.Sampling.MaxTokens, model.Config.MaxPositionEmbeddings - _prompt.Length);
+        _seed = request.Sampling.ToEngine().ResolveSeed(); // drawn once and kept: a replay draws the same tokens
         _stopIds = [.. request.Sampling.StopTokenIds, .. request.Sampling.IgnoreEos ? [] : model.Config.EosTokenIds];
 
         // The last sampled token is streamed but never computed, so this many positions get K/V.
         await ReserveEverywhereAsync(_prompt.Length + _maxTokens - 1, cancellationToken);
         try
         {
-            await _stages[^1].RegisterSamplingAsync(Id, request.Sampling, _prompt);
+            await _stages[^1].RegisterSamplingAsync(Id, request.Sampling, _prompt, _seed);
             _channel = Channel.CreateUnbounded<GeneratedToken>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
             await SendNextChunkAsync();
             await foreach (var token in _channel.Reader.ReadAllAsync(cancellationToken))
@@ -91,7 +93,7 @@ public sealed partial class SequenceGrain(PipelinePlanView plans, ModelSource mo
 
         _outputs.Add(token);
         FinishReason? finish = _stopIds.Contains(token) ? FinishReason.Stop : _outputs.Count >= _maxTokens ? FinishReason.Length : null;
-        _channel.Writer.TryWrite(new GeneratedToken(token, outcome.Logprob, _outputs.Count - 1, finish));
+        _channel.Writer.TryWrite(new GeneratedToken(token, outcome.Logprob, _outputs.Count - 1, finish) { TopTokenIds = outcome.TopTokenIds, TopLogprobs = outcome.TopLogprobs });
         if (finish is not null)
         {
             Finish(null);

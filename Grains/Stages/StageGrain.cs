@@ -25,7 +25,7 @@ namespace Cluster.Grains.Stages;
 // every arriving step queue while a pass runs, so the executor batches them (continuous batching).
 // State is touched only on the activation's thread and never across an await.
 [Reentrant]
-public sealed partial class StageGrain(ModelSource model, PipelinePlanView plans, Serializer<StageMessage> serializer, ILogger<StageGrain> logger)
+public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, Serializer<StageMessage> serializer, ILogger<StageGrain> logger)
     : Grain, IStageGrain
 {
     private readonly Dictionary<string, SamplingState> _sampling = [];
@@ -80,10 +80,10 @@ public sealed partial class StageGrain(ModelSource model, PipelinePlanView plans
         return Task.CompletedTask;
     }
 
-    public Task RegisterSamplingAsync(string sequenceId, SamplingSettings sampling, int[] promptTokenIds)
+    public Task RegisterSamplingAsync(string sequenceId, SamplingSettings sampling, int[] promptTokenIds, long seed)
     {
         if (!IsLast) throw new InvalidOperationException($"stage {_key} is not the last stage; sampling is registered on the last one");
-        _sampling[sequenceId] = new SamplingState(sampling, promptTokenIds);
+        _sampling[sequenceId] = new SamplingState(sampling, promptTokenIds, seed);
         return Task.CompletedTask;
     }
 
@@ -143,6 +143,8 @@ public sealed partial class StageGrain(ModelSource model, PipelinePlanView plans
             ComputedTokens = message.CachedTokens + message.TokenCount,
             TokenId = result.Token?.TokenId,
             Logprob = result.Token?.Logprob ?? 0,
+            TopTokenIds = result.Token?.TopLogprobs.Select(t => t.TokenId).ToArray() ?? [],
+            TopLogprobs = result.Token?.TopLogprobs.Select(t => t.Logprob).ToArray() ?? [],
         });
     }
 

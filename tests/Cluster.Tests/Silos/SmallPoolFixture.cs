@@ -18,14 +18,14 @@ public sealed class SmallPoolFixture : IAsyncLifetime
 
     public IClusterClient Client => _client!.Client;
 
-    public ModelSource Source { get; private set; } = null!;
+    public SiloModel Source { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Source = ModelSource.Open(new ClusterSiloOptions { Model = SharedModels.Stories260K });
+        Source = SiloModel.Open(new ClusterSiloOptions { Model = SharedModels.Stories260K });
         int gateway = TestEnvironment.FreePort();
         _silo = await SiloProcess.StartAsync("small-pool", [
-            "--model", SharedModels.Stories260K, "--stage-count", "2", "--replicas", "2",
+            "--model", SharedModels.Stories260K, "--model-name", Model, "--stage-count", "2", "--replicas", "2",
             "--page-size", PageSize.ToString(), "--page-count", PageCount.ToString(), "--admission-timeout", "20",
             "--silo-port", TestEnvironment.FreePort().ToString(), "--gateway-port", gateway.ToString(),
         ], TimeSpan.FromSeconds(90));
