@@ -10,6 +10,7 @@ public static class SiloCommandLine
     {
         ["--redis"] = "Silo:Redis",
         ["--cluster-id"] = "Silo:ClusterId",
+        ["--advertise"] = "Silo:Advertise",
         ["--silo-port"] = "Silo:SiloPort",
         ["--gateway-port"] = "Silo:GatewayPort",
         ["--http-port"] = "Silo:HttpPort",

@@ -18,7 +18,9 @@ public static class SiloHosting
                 o.ClusterId = join["ClusterId"] ?? "llm";
                 o.ServiceId = "llm";
             });
-            silo.ConfigureEndpoints(IPAddress.Loopback, join.GetValue("SiloPort", 11111), join.GetValue("GatewayPort", 30000));
+            // Loopback for a one-machine cluster; --advertise names the address other hosts reach this silo at.
+            var advertise = join["Advertise"] is { Length: > 0 } address ? IPAddress.Parse(address) : IPAddress.Loopback;
+            silo.ConfigureEndpoints(advertise, join.GetValue("SiloPort", 11111), join.GetValue("GatewayPort", 30000), listenOnAnyHostAddress: join["Advertise"] is { Length: > 0 });
         }
         else
         {
