@@ -26,6 +26,7 @@ public static class ClusterSiloBuilderExtensions
         builder.Services.AddSingleton(model);
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton<PipelinePlanView>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StageWarmup>();
         builder.Services.AddPlacementDirector<PipelineStagePlacementStrategy, PipelineStagePlacementDirector>();
         builder.Services.AddPlacementDirector<LastStageSiloPlacementStrategy, LastStageSiloPlacementDirector>();
         builder.Services.Configure<SiloMessagingOptions>(m => m.MaxMessageBodySize = options.MaxMessageBodyMb << 20);

@@ -51,6 +51,9 @@ public sealed class ClusterSiloOptions
     /// <summary>Automatic plan: the layers are split over all automatic silos by the device memory they offer.</summary>
     public bool Auto { get; set; }
 
+    /// <summary>Automatic plan: silos that must have joined before the layers are split (the split depends on them all).</summary>
+    public int ExpectedSilos { get; set; } = 1;
+
     /// <summary>Device memory offered to the automatic plan; by default what the runtime reports.</summary>
     public long? DeviceMemoryMb { get; set; }
 
@@ -62,6 +65,9 @@ public sealed class ClusterSiloOptions
 
     /// <summary>How long a new sequence waits for free pages before it fails.</summary>
     public double AdmissionTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>How long a sequence waits for one step (a prefill chunk or a decode token) before it fails.</summary>
+    public double StepTimeoutSeconds { get; set; } = 120;
 
     /// <summary>How long a stage or sequence waits for the silos to form a whole pipeline.</summary>
     public double PlanTimeoutSeconds { get; set; } = 60;

@@ -18,9 +18,11 @@ public sealed class ClusterSiloOptionsValidator : IValidateOptions<ClusterSiloOp
             problems.Add($"PrefillChunkTokens must be in 1..MaxBatchTokens ({o.MaxBatchTokens}) (is {o.PrefillChunkTokens})");
         if (o.StageCount <= 0) problems.Add($"StageCount must be positive (is {o.StageCount})");
         if (new[] { o.Layers is not null, o.Stages is not null, o.Auto }.Count(x => x) > 1) problems.Add("give at most one of Layers, Stages and Auto");
+        if (o.ExpectedSilos <= 0) problems.Add($"ExpectedSilos must be positive (is {o.ExpectedSilos})");
         if (o.Replicas <= 0) problems.Add($"Replicas must be positive (is {o.Replicas})");
         if (o.Replica is { } r && (r < 0 || r >= o.Replicas)) problems.Add($"Replica must be in 0..{o.Replicas - 1} (is {r})");
         if (o.AdmissionTimeoutSeconds < 0) problems.Add("AdmissionTimeoutSeconds must not be negative");
+        if (o.StepTimeoutSeconds <= 0) problems.Add("StepTimeoutSeconds must be positive");
         if (o.PlanTimeoutSeconds <= 0) problems.Add("PlanTimeoutSeconds must be positive");
         if (o.MaxMessageBodyMb <= 0) problems.Add("MaxMessageBodyMb must be positive");
         foreach (var (option, text) in new[] { ("Layers", o.Layers), ("Stages", o.Stages) })

@@ -59,6 +59,10 @@ public static class PipelinePlanner
     private static (IReadOnlyList<StagePlacement>, string?) Automatic(List<SiloAdvert> silos, int total, int replica)
     {
         if (silos.Count == 0) return ([], $"no silo serves replica {replica}");
+        // The split depends on who takes part: wait for every expected silo rather than load
+        // stages for a split the next silo to join would change.
+        int expected = silos.Max(s => s.ExpectedSilos);
+        if (silos.Count < expected) return ([], $"{silos.Count} of {expected} expected automatic silos have joined");
         // At most one stage per layer: the silos offering the most memory take part.
         var chosen = silos.OrderByDescending(s => s.MemoryMb).ThenBy(s => s.Silo, StringComparer.Ordinal).Take(total)
             .OrderBy(s => s.Silo, StringComparer.Ordinal).ToList();

@@ -17,6 +17,8 @@ namespace Cluster.Grains.Sequences;
 [LastStageSiloPlacement]
 // It must stay on its replica's last-stage silo (tokens arrive there without a hop).
 [Immovable]
+// A finished sequence keeps only its history; it need not stay long after its last call.
+[CollectionAgeLimit(Minutes = 2)]
 // Reentrant on purpose: GenerateAsync's stream stays open for the whole generation while the last
 // stage's OnStageOutcomeAsync reports must get in to feed it. All state is touched on the
 // activation's thread; awaits between reads and writes of it are in GenerateAsync only, before
@@ -66,8 +68,11 @@ public sealed partial class SequenceGrain(PipelinePlanView plans, SiloModel mode
             await _stages[^1].RegisterSamplingAsync(Id, request.Sampling, _prompt, _seed);
             _channel = Channel.CreateUnbounded<GeneratedToken>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
             await SendNextChunkAsync();
-            await foreach (var token in _channel.Reader.ReadAllAsync(cancellationToken))
-                yield return token;
+            while (await WaitForTokensAsync(cancellationToken))
+            {
+                while (_channel.Reader.TryRead(out var token))
+                    yield return token;
+            }
         }
         finally
         {
@@ -106,7 +111,27 @@ public sealed partial class SequenceGrain(PipelinePlanView plans, SiloModel mode
             TokenCount = 1,
             TokenIds = [token],
             Sample = true,
+            StageCount = _stages.Length,
         });
+    }
+
+    /// <summary>
+    /// Waits for the next token, at most the step timeout: steps travel as one-way messages, and a
+    /// step lost with a silo would otherwise leave the caller waiting forever.
+    /// </summary>
+    private async Task<bool> WaitForTokensAsync(CancellationToken cancellationToken)
+    {
+        using var step = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        step.CancelAfter(TimeSpan.FromSeconds(model.Options.StepTimeoutSeconds));
+        try
+        {
+            return await _channel!.Reader.WaitToReadAsync(step.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"sequence {Id}: no answer from the pipeline for {model.Options.StepTimeoutSeconds} s " +
+                $"after {_outputs.Count} tokens ({_prefilled} of {_prompt.Length} prompt tokens sent)");
+        }
     }
 
     public Task<int[][]> GetPageTablesAsync() => Task.FromResult(_pageTables);
@@ -134,6 +159,7 @@ public sealed partial class SequenceGrain(PipelinePlanView plans, SiloModel mode
             TokenCount = count,
             TokenIds = _prompt[start..(start + count)],
             Sample = _prefilled == _prompt.Length,
+            StageCount = _stages.Length,
         });
     }
 

@@ -36,6 +36,7 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
     private StageExecutor _executor = null!;
     private SequencePages _pages = null!;
     private IStageGrain? _next;
+    private int _stageCount;
     private long _messagesIn;
     private long _wireBytesIn;
     private int _largestDecodeBytes;
@@ -51,6 +52,7 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         if (_key.Stage >= stages.Count)
             throw new InvalidOperationException($"stage {_key} does not exist: the pipeline has {stages.Count} stages");
         _placement = stages[_key.Stage];
+        _stageCount = stages.Count;
         _executor = await model.StartStageAsync(_placement.Layers, cancellationToken);
         _pages = new SequencePages(new PagePool(_executor.PageCount, _executor.PageSize));
         if (_key.Stage + 1 < stages.Count)
@@ -90,6 +92,18 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
     public async Task SubmitAsync(StageMessage message)
     {
         Count(message);
+        if (message.StageCount != _stageCount)
+        {
+            // The plan changed since this stage was activated (an automatic plan that a late silo
+            // re-split): running the step would silently compute the wrong layers.
+            await FailAsync(message, $"stage {_key} serves layers {_placement.Layers} of a {_stageCount}-stage plan, but the sequence runs on a {message.StageCount}-stage plan");
+            return;
+        }
+        if (IsLast && message.Sample && !_sampling.ContainsKey(message.SequenceId))
+        {
+            await FailAsync(message, $"stage {_key} has no sampling settings for the sequence (RegisterSamplingAsync was not called here)");
+            return;
+        }
         if (_freeWhenIdle.Contains(message.SequenceId) || !_pages.TryGetTable(message.SequenceId, out var table))
         {
             LogDropped(logger, _key.ToString(), message.SequenceId);
@@ -117,12 +131,7 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         catch (Exception e)
         {
             LogStepFailed(logger, e, _key.ToString(), message.SequenceId);
-            await Sequence(message.SequenceId).OnStageOutcomeAsync(new StageOutcome
-            {
-                SequenceId = message.SequenceId,
-                ComputedTokens = message.CachedTokens,
-                Error = $"stage {_key} failed a step: {e.Message}",
-            });
+            await FailAsync(message, $"stage {_key} failed a step: {e.Message}");
             return;
         }
         finally
@@ -166,6 +175,13 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         LargestDecodeMessageBytes = _largestDecodeBytes,
         SmallestDecodeMessageBytes = _smallestDecodeBytes == int.MaxValue ? 0 : _smallestDecodeBytes,
         HiddenSize = _executor.Config.HiddenSize,
+    });
+
+    private Task FailAsync(StageMessage message, string error) => Sequence(message.SequenceId).OnStageOutcomeAsync(new StageOutcome
+    {
+        SequenceId = message.SequenceId,
+        ComputedTokens = message.CachedTokens,
+        Error = error,
     });
 
     private ISequenceGrain Sequence(string sequenceId) => GrainFactory.GetGrain<ISequenceGrain>(sequenceId);
