@@ -15,9 +15,9 @@ RUN case "$TORCH_BACKEND" in cpu|cuda) ;; \
 WORKDIR /src
 COPY . .
 # The NuGet cache survives between builds (libtorch is hundreds of MB for cpu, GBs for cuda).
-RUN --mount=type=cache,id=nuget-$TORCH_BACKEND,target=/root/.nuget/packages \
+RUN --mount=type=cache,id=nuget,target=/root/.nuget/packages \
     dotnet restore Silo/Silo.csproj -r linux-x64 -p:TorchBackend=$TORCH_BACKEND
-RUN --mount=type=cache,id=nuget-$TORCH_BACKEND,target=/root/.nuget/packages \
+RUN --mount=type=cache,id=nuget,target=/root/.nuget/packages \
     dotnet publish Silo/Silo.csproj --no-restore -c Release -r linux-x64 --self-contained false \
       -p:TorchBackend=$TORCH_BACKEND -o /app
 # The entry point does not depend on the Silo's assembly name: the publish folder holds exactly
