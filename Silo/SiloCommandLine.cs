@@ -1,23 +1,25 @@
 namespace Cluster.Silo;
 
 /// <summary>
-/// The silo's command line, mapped onto configuration keys: <c>Cluster:*</c> are the serving
-/// options (<see cref="Grains.Hosting.ClusterSiloOptions"/>), <c>Silo:*</c> how the silo joins.
+/// The silo's command line, mapped onto the <c>Cluster</c> configuration section: the serving
+/// options (<see cref="Grains.Hosting.ClusterSiloOptions"/>) and how the silo joins
+/// (<see cref="SiloHosting"/>). The same keys come from the environment as <c>Cluster__Model</c> etc.
 /// </summary>
 public static class SiloCommandLine
 {
     public static IDictionary<string, string> Switches { get; } = new Dictionary<string, string>
     {
-        ["--redis"] = "Silo:Redis",
-        ["--cluster-id"] = "Silo:ClusterId",
-        ["--advertise"] = "Silo:Advertise",
-        ["--silo-port"] = "Silo:SiloPort",
-        ["--gateway-port"] = "Silo:GatewayPort",
-        ["--http-port"] = "Silo:HttpPort",
+        ["--redis"] = "Cluster:Redis",
+        ["--cluster-id"] = "Cluster:ClusterId",
+        ["--advertise"] = "Cluster:Advertise",
+        ["--silo-port"] = "Cluster:SiloPort",
+        ["--gateway-port"] = "Cluster:GatewayPort",
+        ["--http-port"] = "Cluster:HttpPort",
         ["--model"] = "Cluster:Model",
         ["--model-name"] = "Cluster:ModelName",
         ["--tokenizer"] = "Cluster:Tokenizer",
         ["--device"] = "Cluster:Device",
+        ["--dtype"] = "Cluster:Dtype",
         ["--page-size"] = "Cluster:PageSize",
         ["--kv-cache-mb"] = "Cluster:KvCacheMb",
         ["--page-count"] = "Cluster:PageCount",

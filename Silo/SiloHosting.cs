@@ -4,12 +4,15 @@ using Orleans.Configuration;
 
 namespace Cluster.Silo;
 
-/// <summary>How the silo joins: alone on localhost (the default), or a Redis-membership cluster.</summary>
+/// <summary>
+/// How the silo joins: alone on localhost (the default), or a Redis-membership cluster. Keys of
+/// the <c>Cluster</c> section: Redis, ClusterId, Advertise, SiloPort, GatewayPort.
+/// </summary>
 public static class SiloHosting
 {
     public static void Configure(ISiloBuilder silo, IConfiguration configuration)
     {
-        var join = configuration.GetSection("Silo");
+        var join = configuration.GetSection(ClusterSiloOptions.Section);
         if (join["Redis"] is { Length: > 0 } redis)
         {
             silo.UseRedisClustering(redis);

@@ -24,6 +24,9 @@ public sealed class ClusterSiloOptions
     /// <summary>"cpu" or "cuda:N".</summary>
     public string Device { get; set; } = "cpu";
 
+    /// <summary>Compute dtype: float32 (CPU default), bfloat16 or float16; activations travel in it too.</summary>
+    public string Dtype { get; set; } = "float32";
+
     /// <summary>Tokens per KV page.</summary>
     public int PageSize { get; set; } = 16;
 

@@ -10,6 +10,14 @@ public sealed class ClusterSiloOptionsValidator : IValidateOptions<ClusterSiloOp
         var problems = new List<string>();
         if (o.Model is { } m && string.IsNullOrWhiteSpace(m)) problems.Add("Model must name a checkpoint path or synthetic:SHAPE (or be unset for the embedded default)");
         if (o.ModelName is { } n && (n.Length == 0 || n.Contains('/'))) problems.Add($"ModelName '{n}' must be non-empty and contain no '/'");
+        try
+        {
+            Engine.Execution.DtypeNames.Parse(o.Dtype);
+        }
+        catch (ArgumentException e)
+        {
+            problems.Add($"Dtype: {e.Message}");
+        }
         if (o.PageSize <= 0) problems.Add($"PageSize must be positive (is {o.PageSize})");
         if (o.PageCount is <= 0) problems.Add($"PageCount must be positive (is {o.PageCount})");
         if (o.KvCacheMb <= 0) problems.Add($"KvCacheMb must be positive (is {o.KvCacheMb})");

@@ -67,6 +67,7 @@ public sealed class SiloModel : IDisposable
     {
         PageSize = Options.PageSize,
         PageCount = Options.PageCount,
+        Dtype = DtypeNames.Parse(Options.Dtype),
         KvCacheBytes = (long)Options.KvCacheMb << 20,
         Device = Options.Device,
         MaxBatchTokens = Options.MaxBatchTokens,
