@@ -60,7 +60,7 @@ public sealed class SiloModel : IDisposable
     public SiloAdvert Advert(string silo)
     {
         long memory = Options.DeviceMemoryMb ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 20);
-        return new SiloAdvert(silo, Name, Config.NumHiddenLayers, HostedLayers(), Options.Replica, Options.Replicas, memory, Options.ExpectedSilos);
+        return new SiloAdvert(silo, Name, Config.NumHiddenLayers, HostedLayers(), Options.Replica, Options.Replicas, memory, Options.ExpectedSilos, DtypeNames.Parse(Options.Dtype).ToString().ToLowerInvariant());
     }
 
     public StageExecutorOptions ExecutorOptions => new()

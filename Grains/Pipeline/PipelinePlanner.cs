@@ -18,6 +18,8 @@ public static class PipelinePlanner
         int total = serving[0].TotalLayers;
         if (serving.Any(a => a.TotalLayers != total))
             return Incomplete(model, total, "silos disagree on the model's layer count: " + string.Join(", ", serving.Select(a => $"{a.Silo}={a.TotalLayers}")));
+        if (serving.Select(a => a.Dtype).Distinct().Count() > 1)
+            return Incomplete(model, total, "silos disagree on the compute dtype (activations travel in it): " + string.Join(", ", serving.Select(a => $"{a.Silo}={a.Dtype}")));
         int replicas = serving.Max(a => a.Replicas);
         bool anyExplicit = serving.Any(a => !a.Automatic);
 

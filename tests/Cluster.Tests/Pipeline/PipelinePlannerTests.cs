@@ -67,6 +67,14 @@ public sealed class PipelinePlannerTests
     }
 
     [Fact]
+    public void Build_WhenSilosComputeInDifferentDtypes_RefusesThePlan()
+    {
+        var plan = PipelinePlanner.Build("m", [Explicit("a", (0, 2)), Explicit("b", (2, 5)) with { Dtype = "bfloat16" }]);
+
+        Assert.Contains("dtype", plan.Problem);
+    }
+
+    [Fact]
     public void Build_WhenNoSiloServesTheModel_SaysSo()
     {
         var plan = PipelinePlanner.Build("other", [Explicit("a", (0, 5))]);
