@@ -4,6 +4,7 @@ using Cluster.Grains.Hosting;
 using Cluster.Grains.Pipeline;
 using Cluster.Grains.Placement;
 using Cluster.Grains.Sequences;
+using Cluster.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Orleans.Serialization;
 
@@ -25,7 +26,7 @@ namespace Cluster.Grains.Stages;
 // every arriving step queue while a pass runs, so the executor batches them (continuous batching).
 // State is touched only on the activation's thread and never across an await.
 [Reentrant]
-public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, Serializer<StageMessage> serializer, ILogger<StageGrain> logger)
+public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, Serializer<StageMessage> serializer, StageMetrics metrics, TimeProvider time, ILogger<StageGrain> logger)
     : Grain, IStageGrain
 {
     private readonly Dictionary<string, SamplingState> _sampling = [];
@@ -36,6 +37,8 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
     private StageExecutor _executor = null!;
     private SequencePages _pages = null!;
     private IStageGrain? _next;
+    private StageLabels _labels = null!;
+    private IDisposable? _tracking;
     private int _stageCount;
     private long _messagesIn;
     private long _wireBytesIn;
@@ -57,11 +60,14 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         _pages = new SequencePages(new PagePool(_executor.PageCount, _executor.PageSize));
         if (_key.Stage + 1 < stages.Count)
             _next = GrainFactory.GetGrain<IStageGrain>((_key with { Stage = _key.Stage + 1 }).ToString());
+        _labels = new StageLabels(_key.Model, _key.Replica, _key.Stage, $"{_placement.Layers.Start}-{_placement.Layers.End - 1}", model.Options.Device);
+        _tracking = metrics.Track(_labels, _executor, _pages.Snapshot);
         LogActivated(logger, _key.ToString(), _placement.Layers.ToString(), _executor.PageCount, _executor.PageSize, model.Options.Device);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _tracking?.Dispose();
         _executor?.Dispose();
         return Task.CompletedTask;
     }
@@ -92,6 +98,11 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
     public async Task SubmitAsync(StageMessage message)
     {
         Count(message);
+        if (message.From is { } sender) metrics.RecordHop(sender, message.SentAtTicks);
+        using var span = ServingTelemetry.Activities.StartActivity("stage.step");
+        span?.SetTag("cluster.stage", _key.ToString());
+        span?.SetTag("cluster.sequence", message.SequenceId);
+        span?.SetTag("cluster.tokens", message.TokenCount);
         if (message.StageCount != _stageCount)
         {
             // The plan changed since this stage was activated (an automatic plan that a late silo
@@ -142,7 +153,7 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         if (!_pages.TryGetTable(message.SequenceId, out _)) return; // freed meanwhile: nobody waits for it
         if (_next is { } next)
         {
-            await next.SubmitAsync(message with { TokenIds = null, Hidden = result.Hidden });
+            await next.SubmitAsync(message with { TokenIds = null, Hidden = result.Hidden, SentAtTicks = time.GetUtcNow().UtcTicks, From = _labels });
             return;
         }
         if (result.Token is { } token) _sampling[message.SequenceId].Append(token.TokenId);
@@ -154,6 +165,8 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
             Logprob = result.Token?.Logprob ?? 0,
             TopTokenIds = result.Token?.TopLogprobs.Select(t => t.TokenId).ToArray() ?? [],
             TopLogprobs = result.Token?.TopLogprobs.Select(t => t.Logprob).ToArray() ?? [],
+            SentAtTicks = time.GetUtcNow().UtcTicks,
+            From = _labels,
         });
     }
 

@@ -29,6 +29,12 @@ public sealed record StageMessage
     /// <summary>The stages of the plan the sequence runs on: a stage activated for another plan refuses the step.</summary>
     [Id(6)] public required int StageCount { get; init; }
 
+    /// <summary>When the sender handed the message to Orleans (UTC ticks), for the hop-latency histogram.</summary>
+    [Id(20)] public long SentAtTicks { get; init; }
+
+    /// <summary>The sending stage's metric labels; null when the sequence grain sends (to stage 0).</summary>
+    [Id(21)] public Telemetry.StageLabels? From { get; init; }
+
     /// <summary>Bytes of payload (ids or activations) the message carries.</summary>
     public int PayloadBytes => (Hidden?.Length ?? 0) + (TokenIds?.Length ?? 0) * sizeof(int);
 }

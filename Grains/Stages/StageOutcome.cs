@@ -23,4 +23,10 @@ public sealed record StageOutcome
     [Id(5)] public int[] TopTokenIds { get; init; } = [];
 
     [Id(6)] public float[] TopLogprobs { get; init; } = [];
+
+    /// <summary>When the last stage sent the report (UTC ticks), for its hop-latency histogram.</summary>
+    [Id(20)] public long SentAtTicks { get; init; }
+
+    /// <summary>The last stage's metric labels.</summary>
+    [Id(21)] public Telemetry.StageLabels? From { get; init; }
 }
