@@ -68,6 +68,9 @@ public sealed class StageExecutor : IDisposable
     /// <summary>Bytes of weights this stage holds.</summary>
     public long WeightBytes { get; private set; }
 
+    /// <summary>Bytes of weights one decode pass reads (see <see cref="LlamaStageModel.DecodeReadBytes"/>).</summary>
+    public long DecodeReadBytes { get; private set; }
+
     public StageStatistics Statistics { get; } = new();
 
     /// <summary>Work items waiting for the next pass.</summary>
@@ -109,6 +112,7 @@ public sealed class StageExecutor : IDisposable
             var device = torch.device(_options.Device);
             _model = new LlamaStageModel(checkpoint, Range, _options.Dtype, device);
             WeightBytes = _model.ParameterBytes;
+            DecodeReadBytes = _model.DecodeReadBytes;
             int pages = _options.PageCount ?? PagedKvCache.PagesForBudget(Config, Range.Count, _options.PageSize, _options.Dtype, _options.KvCacheBytes);
             if (pages <= 0)
                 throw new ArgumentOutOfRangeException(nameof(_options.KvCacheBytes), $"KV cache budget {_options.KvCacheBytes} bytes holds no page of {_options.PageSize} tokens");

@@ -63,6 +63,15 @@ public sealed class LlamaStageModel : IDisposable
         + (norm?.weight.NumberOfElements ?? 0) * ElementSize
         + (lm_head is not null && !SharesEmbedding ? lm_head.NumberOfElements * ElementSize : 0);
 
+    /// <summary>
+    /// Bytes of weights one decode pass streams from memory: every layer matrix and the LM head
+    /// in full; of the embedding table only the looked-up rows (nothing, to this precision).
+    /// </summary>
+    public long DecodeReadBytes =>
+        layers.Sum(l => l.ParameterBytes)
+        + (norm?.weight.NumberOfElements ?? 0) * ElementSize
+        + (lm_head?.NumberOfElements ?? 0) * ElementSize;
+
     private bool SharesEmbedding => _tiedHead && embed_tokens is not null;
 
     private long ElementSize => PagedKvCache.ElementSize(Dtype);

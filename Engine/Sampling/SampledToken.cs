@@ -1,4 +1,4 @@
 namespace Cluster.Engine.Sampling;
 
-// Placeholder until the sampling branch lands.
-public sealed record SampledToken(int TokenId, float Logprob);
+/// <summary>The chosen token, its logprob, and the most likely alternatives (most likely first).</summary>
+public sealed record SampledToken(int TokenId, float Logprob, IReadOnlyList<TokenLogprob> TopLogprobs);

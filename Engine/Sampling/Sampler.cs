@@ -1,12 +1,201 @@
 namespace Cluster.Engine.Sampling;
 
-// Placeholder until the sampling branch lands.
+/// <summary>
+/// Chooses the next token of a sequence from its row of logits, on the CPU, in vLLM's order:
+/// penalties → temperature → min_p → top_k → top_p → draw.
+/// <para>
+/// Logprobs are processed logprobs (as in vLLM's processed_logprobs mode: penalties and temperature
+/// applied), taken before the truncating filters (min_p, top_k, top_p): a log-softmax over the
+/// whole vocabulary. Before the filters, because they would give every dropped alternative -inf
+/// and make top_logprobs say nothing; so with filters on, a token's logprob is not the exact
+/// probability it was drawn with. Greedy requests get no temperature.
+/// </para>
+/// <para>
+/// Reproducible: the draw uses one uniform from <see cref="CounterRandom"/> keyed on the context's
+/// (seed, step), and candidates are walked in a unique order, so the token depends only on
+/// (logits, params, context), never on other sequences. Sums run in scalar double precision in a
+/// fixed order rather than in SIMD lanes whose width differs between CPUs; Math.Exp comes from the
+/// platform's libm, so bit-identity is promised between machines with the same OS and runtime.
+/// </para>
+/// Thread-safe: each thread works in its own scratch memory.
+/// </summary>
 public static class Sampler
 {
+    /// <summary>Up to this k, top-k keeps a bounded heap (O(V log k), nearly all rejected by one comparison); above it, quickselect.</summary>
+    private const int HeapTopKLimit = 1024;
+
     public static SampledToken Sample(ReadOnlySpan<float> logits, SamplingParams p, SamplingContext ctx)
     {
-        int best = 0;
-        for (int i = 1; i < logits.Length; i++) if (logits[i] > logits[best]) best = i;
-        return new SampledToken(best, 0);
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(ctx);
+        p.Validate();
+        if (logits.IsEmpty)
+        {
+            throw new ArgumentException("There are no logits to sample from.", nameof(logits));
+        }
+
+        var scratch = SamplerScratch.For(logits.Length);
+        var x = scratch.Logits.AsSpan(0, logits.Length);
+        logits.CopyTo(x);
+        Penalties.Apply(x, p, ctx, scratch);
+        if (!p.IsGreedy && p.Temperature != 1f)
+        {
+            foreach (ref var logit in x)
+            {
+                logit /= p.Temperature;
+            }
+        }
+
+        var (max, argmax) = MaxAndArgmax(x);
+        var weights = scratch.Weights.AsSpan(0, x.Length);
+        var sum = 0.0;
+        for (var i = 0; i < x.Length; i++)
+        {
+            sum += weights[i] = Math.Exp((double)x[i] - max);
+        }
+
+        var logNormalizer = max + Math.Log(sum);
+        var token = p.IsGreedy ? argmax : Draw(x, weights, max, p, CounterRandom.Uniform(ctx.Seed, ctx.Step), scratch);
+        return new SampledToken(token, (float)(x[token] - logNormalizer), TopLogprobs(x, logNormalizer, p.TopLogprobs));
+    }
+
+    /// <summary>Samples each row of a (rows, vocabSize) logits matrix with that row's params and context.</summary>
+    public static SampledToken[] SampleRows(
+        ReadOnlySpan<float> logits, int vocabSize, IReadOnlyList<SamplingParams> p, IReadOnlyList<SamplingContext> ctx)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(vocabSize);
+        if (logits.Length != vocabSize * p.Count || ctx.Count != p.Count)
+        {
+            throw new ArgumentException(
+                $"Expected {p.Count} rows of {vocabSize} logits and {p.Count} contexts, got {logits.Length} logits and {ctx.Count} contexts.");
+        }
+
+        var tokens = new SampledToken[p.Count];
+        for (var row = 0; row < tokens.Length; row++)
+        {
+            tokens[row] = Sample(logits.Slice(row * vocabSize, vocabSize), p[row], ctx[row]);
+        }
+
+        return tokens;
+    }
+
+    private static (float Max, int Argmax) MaxAndArgmax(ReadOnlySpan<float> x)
+    {
+        var argmax = 0;
+        for (var i = 0; i < x.Length; i++)
+        {
+            if (float.IsNaN(x[i]) || float.IsPositiveInfinity(x[i]))
+            {
+                throw new ArgumentException($"Logit {i} is {x[i]}: the model produced an invalid value.", "logits");
+            }
+
+            if (x[i] > x[argmax])
+            {
+                argmax = i; // strict: ties keep the lower id
+            }
+        }
+
+        return float.IsNegativeInfinity(x[argmax])
+            ? throw new ArgumentException("Every logit is -infinity: no token can be sampled.", "logits")
+            : (x[argmax], argmax);
+    }
+
+    private static int Draw(ReadOnlySpan<float> x, ReadOnlySpan<double> weights, float max, SamplingParams p, double uniform, SamplerScratch scratch)
+    {
+        var candidates = scratch.Candidates.AsSpan(0, MinPCandidates(x, max, p.MinP, scratch.Candidates));
+        if (p.TopK > 0 && p.TopK < candidates.Length)
+        {
+            if (p.TopK <= HeapTopKLimit)
+            {
+                var best = scratch.SpareIds.AsSpan(0, p.TopK);
+                TokenRanking.SelectTopWithHeap(candidates, p.TopK, x, best);
+                best.CopyTo(candidates);
+            }
+            else
+            {
+                TokenRanking.SelectTop(candidates, p.TopK, x);
+            }
+
+            candidates = candidates[..p.TopK];
+            TokenRanking.SortBestFirst(candidates, scratch.Logits);
+        }
+
+        if (p.TopP < 1f)
+        {
+            candidates = candidates[..NucleusFilter.Keep(candidates, weights, scratch.Logits, max, p.TopP, scratch.SpareIds)];
+        }
+
+        // Inverse CDF over the survivors in their (unique) order.
+        var mass = 0.0;
+        foreach (var id in candidates)
+        {
+            mass += weights[id];
+        }
+
+        var target = uniform * mass;
+        var cumulative = 0.0;
+        foreach (var id in candidates)
+        {
+            cumulative += weights[id];
+            if (cumulative > target)
+            {
+                return id;
+            }
+        }
+
+        return candidates[^1]; // rounding left the target at the very end of the mass
+    }
+
+    /// <summary>Writes the ids with a finite logit and probability ≥ minP × the best one's, in id order; returns their count.</summary>
+    private static int MinPCandidates(ReadOnlySpan<float> x, float max, float minP, int[] candidates)
+    {
+        // p_i >= minP * p_max  ⇔  x_i - max >= ln(minP); no exp needed.
+        var threshold = minP > 0 ? max + Math.Log(minP) : double.NegativeInfinity;
+        var count = 0;
+        for (var i = 0; i < x.Length; i++)
+        {
+            if (x[i] >= threshold && !float.IsNegativeInfinity(x[i]))
+            {
+                candidates[count++] = i;
+            }
+        }
+
+        return count;
+    }
+
+    private static IReadOnlyList<TokenLogprob> TopLogprobs(ReadOnlySpan<float> x, double logNormalizer, int count)
+    {
+        if (count == 0)
+        {
+            return [];
+        }
+
+        // Insertion into a short sorted list: one pass over the vocabulary, count ≤ 20.
+        Span<int> best = stackalloc int[Math.Min(count, x.Length)];
+        var filled = 0;
+        for (var id = 0; id < x.Length; id++)
+        {
+            if (filled == best.Length && !TokenRanking.Better(x, id, best[filled - 1]))
+            {
+                continue;
+            }
+
+            var at = filled == best.Length ? filled - 1 : filled++;
+            while (at > 0 && TokenRanking.Better(x, id, best[at - 1]))
+            {
+                best[at] = best[at - 1];
+                at--;
+            }
+
+            best[at] = id;
+        }
+
+        var result = new TokenLogprob[filled];
+        for (var i = 0; i < filled; i++)
+        {
+            result[i] = new TokenLogprob(best[i], (float)(x[best[i]] - logNormalizer));
+        }
+
+        return result;
     }
 }

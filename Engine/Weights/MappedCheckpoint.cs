@@ -32,9 +32,17 @@ public abstract class MappedCheckpoint : ICheckpoint
     {
         var stored = Locate(name);
         var tensor = TensorDecoder.Decode(stored);
-        if (stored.InterleavedRopeHeads > 0)
-            tensor = Replace(tensor, RopeLayout.InterleavedToRotateHalf(tensor, stored.InterleavedRopeHeads));
-        return Replace(tensor, tensor.to(dtype, device));
+        try
+        {
+            if (stored.InterleavedRopeHeads > 0)
+                tensor = Replace(tensor, RopeLayout.InterleavedToRotateHalf(tensor, stored.InterleavedRopeHeads));
+            return Replace(tensor, tensor.to(dtype, device));
+        }
+        catch
+        {
+            tensor.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Disposes an intermediate once its successor exists (unless a no-op returned the same object).</summary>

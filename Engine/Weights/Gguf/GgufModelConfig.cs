@@ -40,9 +40,9 @@ public static class GgufModelConfig
         int ropeDims = gguf.GetOrDefault(Key("rope.dimension_count"), config.HeadDim);
         if (ropeDims != config.HeadDim)
             throw new ModelFormatException(gguf.Path, $"partial rotary embeddings ({ropeDims} of {config.HeadDim} head dimensions) are not supported");
-        if (gguf.TryGetTensor("rope_freqs.weight", out _))
-            throw new ModelFormatException(gguf.Path, "per-dimension RoPE frequency factors (rope_freqs.weight, Llama 3.1 scaling) are not supported");
-        return config;
+        return gguf.TryGetTensor("rope_freqs.weight", out var ropeFreqs)
+            ? config with { RopeScaling = Llama3Scaling(gguf, ropeFreqs, config) }
+            : config;
     }
 
     public static string Architecture(GgufFile gguf)
@@ -71,6 +71,16 @@ public static class GgufModelConfig
             "linear" => new RopeScaling { RopeType = "linear", Factor = gguf.Get<double>($"{arch}.rope.scaling.factor") },
             _ => throw new ModelFormatException(gguf.Path, $"RoPE scaling '{type}' is not supported"),
         };
+    }
+
+    private static RopeScaling Llama3Scaling(GgufFile gguf, GgufTensorInfo ropeFreqs, ModelConfig config)
+    {
+        if (ropeFreqs.Type != GgmlType.F32)
+            throw new ModelFormatException(gguf.Path, $"rope_freqs.weight has type {ropeFreqs.Type}, expected F32");
+        var factors = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(gguf.TensorBytes(ropeFreqs)).ToArray();
+        return Llama3RopeFactors.Match(factors, config.RopeTheta, config.HeadDim)
+            ?? throw new ModelFormatException(gguf.Path,
+                "rope_freqs.weight matches no Llama 3 RoPE scaling (per-dimension frequency factors of another kind are not supported)");
     }
 
     private static int[] EosTokenIds(GgufFile gguf)

@@ -1,0 +1,9 @@
+using System.CommandLine;
+using Cluster.Client.Commands;
+
+var root = new RootCommand("Command-line tool for the LLM inference cluster")
+{
+    GenerateCommand.Create(),
+    EngineBenchCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();
