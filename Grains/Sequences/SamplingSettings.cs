@@ -35,9 +35,22 @@ public sealed record SamplingSettings
     /// <summary>Keep generating past the model's end-of-sequence ids.</summary>
     [Id(10)] public bool IgnoreEos { get; init; }
 
-    // The Engine's sampler takes over the fields it knows; until the full sampler lands on main
-    // only the temperature exists there (a greedy placeholder).
-    public SamplingParams ToEngine() => new() { Temperature = Temperature };
+    /// <summary>Most likely alternatives reported with each token (OpenAI <c>top_logprobs</c>), 0 to 20.</summary>
+    [Id(11)] public int TopLogprobs { get; init; }
+
+    // Every field the Engine's sampler knows; MaxTokens and stop ids stay with the sequence grain.
+    public SamplingParams ToEngine() => new()
+    {
+        Temperature = Temperature,
+        TopK = TopK,
+        TopP = TopP,
+        MinP = MinP,
+        RepetitionPenalty = RepetitionPenalty,
+        FrequencyPenalty = FrequencyPenalty,
+        PresencePenalty = PresencePenalty,
+        Seed = Seed is { } seed ? unchecked((long)seed) : null,
+        TopLogprobs = TopLogprobs,
+    };
 
     /// <summary>Names the first invalid setting, or null.</summary>
     public string? Problem()
@@ -48,6 +61,7 @@ public sealed record SamplingSettings
         if (!(MinP >= 0 && MinP <= 1)) return $"min_p must be in [0, 1] (is {MinP})";
         if (!(RepetitionPenalty > 0)) return $"repetition_penalty must be > 0 (is {RepetitionPenalty})";
         if (MaxTokens <= 0) return $"max_tokens must be positive (is {MaxTokens})";
-        return null;
+        // The Engine's own ranges (temperature <= 2, penalties in [-2, 2], top_logprobs <= 20).
+        return ToEngine().TryValidate(out var error) ? null : error;
     }
 }

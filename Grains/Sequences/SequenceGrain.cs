@@ -91,7 +91,7 @@ public sealed partial class SequenceGrain(PipelinePlanView plans, ModelSource mo
 
         _outputs.Add(token);
         FinishReason? finish = _stopIds.Contains(token) ? FinishReason.Stop : _outputs.Count >= _maxTokens ? FinishReason.Length : null;
-        _channel.Writer.TryWrite(new GeneratedToken(token, outcome.Logprob, _outputs.Count - 1, finish));
+        _channel.Writer.TryWrite(new GeneratedToken(token, outcome.Logprob, _outputs.Count - 1, finish, outcome.TopTokenIds, outcome.TopLogprobs));
         if (finish is not null)
         {
             Finish(null);

@@ -14,8 +14,11 @@ internal sealed class SamplingState(SamplingSettings settings, int[] prompt)
 
     public SamplingParams Params { get; } = settings.ToEngine();
 
+    // Drawn once per sequence, so every token of it (and any replay) keys on the same seed.
+    private readonly long _seed = settings.ToEngine().ResolveSeed();
+
     public void Append(int token) => _outputs.Add(token);
 
     /// <summary>A snapshot: the executor reads it on its own thread.</summary>
-    public SamplingContext Context() => new(prompt, _outputs.ToArray(), _outputs.Count);
+    public SamplingContext Context() => new(prompt, _outputs.ToArray(), _outputs.Count, _seed);
 }

@@ -143,6 +143,8 @@ public sealed partial class StageGrain(ModelSource model, PipelinePlanView plans
             ComputedTokens = message.CachedTokens + message.TokenCount,
             TokenId = result.Token?.TokenId,
             Logprob = result.Token?.Logprob ?? 0,
+            TopTokenIds = result.Token is { TopLogprobs.Count: > 0 } top ? top.TopLogprobs.Select(t => t.TokenId).ToArray() : null,
+            TopLogprobs = result.Token is { TopLogprobs.Count: > 0 } alt ? alt.TopLogprobs.Select(t => t.Logprob).ToArray() : null,
         });
     }
 
@@ -164,6 +166,7 @@ public sealed partial class StageGrain(ModelSource model, PipelinePlanView plans
         LargestDecodeMessageBytes = _largestDecodeBytes,
         SmallestDecodeMessageBytes = _smallestDecodeBytes == int.MaxValue ? 0 : _smallestDecodeBytes,
         HiddenSize = _executor.Config.HiddenSize,
+        Device = model.Options.Device,
     });
 
     private ISequenceGrain Sequence(string sequenceId) => GrainFactory.GetGrain<ISequenceGrain>(sequenceId);

@@ -18,4 +18,10 @@ public sealed record StageOutcome
 
     /// <summary>Set when a stage failed the step; the sequence stops with this message.</summary>
     [Id(4)] public string? Error { get; init; }
+
+    /// <summary>The most likely alternatives to the sampled token (ids), when the request asked for top logprobs.</summary>
+    [Id(5)] public int[]? TopTokenIds { get; init; }
+
+    /// <summary>Their logprobs, in the same order.</summary>
+    [Id(6)] public float[]? TopLogprobs { get; init; }
 }
