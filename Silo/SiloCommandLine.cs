@@ -2,7 +2,7 @@ namespace Cluster.Silo;
 
 /// <summary>
 /// The silo's command line, mapped onto configuration keys: <c>Cluster:*</c> are the serving
-/// options (<see cref="Grains.Hosting.ClusterSiloOptions"/>), <c>Silo:*</c> how the silo joins.
+/// options (<see cref="Grains.Hosting.ClusterSiloOptions"/>), <c>Silo:*</c> how the silo joins, <c>Api:*</c> the HTTP API (<see cref="Api.Hosting.ApiOptions"/>).
 /// </summary>
 public static class SiloCommandLine
 {
@@ -28,5 +28,9 @@ public static class SiloCommandLine
         ["--replicas"] = "Cluster:Replicas",
         ["--replica"] = "Cluster:Replica",
         ["--measure-wire"] = "Cluster:MeasureWireBytes",
+        ["--tokenizer"] = "Api:Tokenizer",
+        ["--chat-template"] = "Api:ChatTemplate",
+        ["--max-concurrent-requests"] = "Api:MaxConcurrentRequests",
+        ["--max-queued-requests"] = "Api:MaxQueuedRequests",
     };
 }
