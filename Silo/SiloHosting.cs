@@ -4,12 +4,15 @@ using Orleans.Configuration;
 
 namespace Cluster.Silo;
 
-/// <summary>How the silo joins: alone on localhost (the default), or a Redis-membership cluster.</summary>
+/// <summary>
+/// How the silo joins: alone on localhost (the default), or a Redis-membership cluster. Keys of
+/// the <c>Cluster</c> section: Redis, ClusterId, Advertise, SiloPort, GatewayPort.
+/// </summary>
 public static class SiloHosting
 {
     public static void Configure(ISiloBuilder silo, IConfiguration configuration)
     {
-        var join = configuration.GetSection("Silo");
+        var join = configuration.GetSection(ClusterSiloOptions.Section);
         if (join["Redis"] is { Length: > 0 } redis)
         {
             silo.UseRedisClustering(redis);
@@ -18,7 +21,9 @@ public static class SiloHosting
                 o.ClusterId = join["ClusterId"] ?? "llm";
                 o.ServiceId = "llm";
             });
-            silo.ConfigureEndpoints(IPAddress.Loopback, join.GetValue("SiloPort", 11111), join.GetValue("GatewayPort", 30000));
+            // Loopback for a one-machine cluster; --advertise names the address other hosts reach this silo at.
+            var advertise = join["Advertise"] is { Length: > 0 } address ? IPAddress.Parse(address) : IPAddress.Loopback;
+            silo.ConfigureEndpoints(advertise, join.GetValue("SiloPort", 11111), join.GetValue("GatewayPort", 30000), listenOnAnyHostAddress: join["Advertise"] is { Length: > 0 });
         }
         else
         {

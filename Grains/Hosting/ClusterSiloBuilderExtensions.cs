@@ -21,11 +21,12 @@ public static class ClusterSiloBuilderExtensions
         var validation = new ClusterSiloOptionsValidator().Validate(null, options);
         if (validation.Failed) throw new OptionsValidationException(ClusterSiloOptions.Section, typeof(ClusterSiloOptions), validation.Failures);
 
-        var model = ModelSource.Open(options);
+        var model = SiloModel.Open(options);
         builder.UseSiloMetadata(model.Advert(silo: "").ToMetadata());
         builder.Services.AddSingleton(model);
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton<PipelinePlanView>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StageWarmup>();
         builder.Services.AddPlacementDirector<PipelineStagePlacementStrategy, PipelineStagePlacementDirector>();
         builder.Services.AddPlacementDirector<LastStageSiloPlacementStrategy, LastStageSiloPlacementDirector>();
         builder.Services.Configure<SiloMessagingOptions>(m => m.MaxMessageBodySize = options.MaxMessageBodyMb << 20);

@@ -9,8 +9,14 @@ public sealed class ClusterSiloOptions
 {
     public const string Section = "Cluster";
 
-    /// <summary>A checkpoint path (HF directory, .gguf, llama2.c .bin) or <c>synthetic:SHAPE</c>.</summary>
-    public string Model { get; set; } = "synthetic:stories260k";
+    /// <summary>
+    /// A checkpoint path (HF directory, .gguf, llama2.c .bin), <c>synthetic:SHAPE</c>, or unset for
+    /// the embedded default (random weights in stories260K's shape, no file needed).
+    /// </summary>
+    public string? Model { get; set; }
+
+    /// <summary>An explicit tokenizer file; by default the one that belongs to the model.</summary>
+    public string? Tokenizer { get; set; }
 
     /// <summary>The model's name in grain keys; by default the shape or file name.</summary>
     public string? ModelName { get; set; }
@@ -18,8 +24,14 @@ public sealed class ClusterSiloOptions
     /// <summary>"cpu" or "cuda:N".</summary>
     public string Device { get; set; } = "cpu";
 
+    /// <summary>Compute dtype: float32 (CPU default), bfloat16 or float16; activations travel in it too.</summary>
+    public string Dtype { get; set; } = "float32";
+
     /// <summary>Tokens per KV page.</summary>
     public int PageSize { get; set; } = 16;
+
+    /// <summary>Pages per stage; when unset, as many as <see cref="KvCacheMb"/> holds.</summary>
+    public int? PageCount { get; set; }
 
     /// <summary>Memory for each stage's K/V pages.</summary>
     public int KvCacheMb { get; set; } = 64;
@@ -42,6 +54,9 @@ public sealed class ClusterSiloOptions
     /// <summary>Automatic plan: the layers are split over all automatic silos by the device memory they offer.</summary>
     public bool Auto { get; set; }
 
+    /// <summary>Automatic plan: silos that must have joined before the layers are split (the split depends on them all).</summary>
+    public int ExpectedSilos { get; set; } = 1;
+
     /// <summary>Device memory offered to the automatic plan; by default what the runtime reports.</summary>
     public long? DeviceMemoryMb { get; set; }
 
@@ -53,6 +68,9 @@ public sealed class ClusterSiloOptions
 
     /// <summary>How long a new sequence waits for free pages before it fails.</summary>
     public double AdmissionTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>How long a sequence waits for one step (a prefill chunk or a decode token) before it fails.</summary>
+    public double StepTimeoutSeconds { get; set; } = 120;
 
     /// <summary>How long a stage or sequence waits for the silos to form a whole pipeline.</summary>
     public double PlanTimeoutSeconds { get; set; } = 60;

@@ -7,7 +7,7 @@ namespace Cluster.Grains.Pipeline;
 /// This silo's view of the pipeline plans: the active silos of the membership snapshot and the
 /// adverts in their metadata, put together by <see cref="PipelinePlanner"/>.
 /// </summary>
-public sealed class PipelinePlanView(IClusterMembershipService membership, ISiloMetadataCache metadata, ILocalSiloDetails local, ModelSource model)
+public sealed class PipelinePlanView(IClusterMembershipService membership, ISiloMetadataCache metadata, ILocalSiloDetails local, SiloModel model)
 {
     public PipelinePlan Current(string modelName)
     {

@@ -18,6 +18,8 @@ public static class PipelinePlanner
         int total = serving[0].TotalLayers;
         if (serving.Any(a => a.TotalLayers != total))
             return Incomplete(model, total, "silos disagree on the model's layer count: " + string.Join(", ", serving.Select(a => $"{a.Silo}={a.TotalLayers}")));
+        if (serving.Select(a => a.Dtype).Distinct().Count() > 1)
+            return Incomplete(model, total, "silos disagree on the compute dtype (activations travel in it): " + string.Join(", ", serving.Select(a => $"{a.Silo}={a.Dtype}")));
         int replicas = serving.Max(a => a.Replicas);
         bool anyExplicit = serving.Any(a => !a.Automatic);
 
@@ -59,6 +61,10 @@ public static class PipelinePlanner
     private static (IReadOnlyList<StagePlacement>, string?) Automatic(List<SiloAdvert> silos, int total, int replica)
     {
         if (silos.Count == 0) return ([], $"no silo serves replica {replica}");
+        // The split depends on who takes part: wait for every expected silo rather than load
+        // stages for a split the next silo to join would change.
+        int expected = silos.Max(s => s.ExpectedSilos);
+        if (silos.Count < expected) return ([], $"{silos.Count} of {expected} expected automatic silos have joined");
         // At most one stage per layer: the silos offering the most memory take part.
         var chosen = silos.OrderByDescending(s => s.MemoryMb).ThenBy(s => s.Silo, StringComparer.Ordinal).Take(total)
             .OrderBy(s => s.Silo, StringComparer.Ordinal).ToList();

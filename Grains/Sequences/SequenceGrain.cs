@@ -17,12 +17,14 @@ namespace Cluster.Grains.Sequences;
 [LastStageSiloPlacement]
 // It must stay on its replica's last-stage silo (tokens arrive there without a hop).
 [Immovable]
+// A finished sequence keeps only its history; it need not stay long after its last call.
+[CollectionAgeLimit(Minutes = 2)]
 // Reentrant on purpose: GenerateAsync's stream stays open for the whole generation while the last
 // stage's OnStageOutcomeAsync reports must get in to feed it. All state is touched on the
 // activation's thread; awaits between reads and writes of it are in GenerateAsync only, before
 // any report can arrive (nothing is sent before the reservations are done).
 [Reentrant]
-public sealed partial class SequenceGrain(PipelinePlanView plans, ModelSource model, ILogger<SequenceGrain> logger) : Grain, ISequenceGrain
+public sealed partial class SequenceGrain(PipelinePlanView plans, SiloModel model, ILogger<SequenceGrain> logger) : Grain, ISequenceGrain
 {
     private readonly List<int> _outputs = [];
     private SequenceKey _key;
@@ -31,6 +33,7 @@ public sealed partial class SequenceGrain(PipelinePlanView plans, ModelSource mo
     private int[] _prompt = [];
     private HashSet<int> _stopIds = [];
     private int _maxTokens;
+    private long _seed;
     private int _prefilled;
     private Channel<GeneratedToken>? _channel;
     private bool _started;
@@ -55,17 +58,21 @@ public sealed partial class SequenceGrain(PipelinePlanView plans, ModelSource mo
         _stages = plan.Stages(_key.Replica).Select(s => GrainFactory.GetGrain<IStageGrain>(new StageKey(_key.Model, _key.Replica, s.Stage).ToString())).ToArray();
         _prompt = request.PromptTokenIds;
         _maxTokens = Math.Min(request.Sampling.MaxTokens, model.Config.MaxPositionEmbeddings - _prompt.Length);
+        _seed = request.Sampling.ToEngine().ResolveSeed(); // drawn once and kept: a replay draws the same tokens
         _stopIds = [.. request.Sampling.StopTokenIds, .. request.Sampling.IgnoreEos ? [] : model.Config.EosTokenIds];
 
         // The last sampled token is streamed but never computed, so this many positions get K/V.
         await ReserveEverywhereAsync(_prompt.Length + _maxTokens - 1, cancellationToken);
         try
         {
-            await _stages[^1].RegisterSamplingAsync(Id, request.Sampling, _prompt);
+            await _stages[^1].RegisterSamplingAsync(Id, request.Sampling, _prompt, _seed);
             _channel = Channel.CreateUnbounded<GeneratedToken>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
             await SendNextChunkAsync();
-            await foreach (var token in _channel.Reader.ReadAllAsync(cancellationToken))
-                yield return token;
+            while (await WaitForTokensAsync(cancellationToken))
+            {
+                while (_channel.Reader.TryRead(out var token))
+                    yield return token;
+            }
         }
         finally
         {
@@ -91,7 +98,7 @@ public sealed partial class SequenceGrain(PipelinePlanView plans, ModelSource mo
 
         _outputs.Add(token);
         FinishReason? finish = _stopIds.Contains(token) ? FinishReason.Stop : _outputs.Count >= _maxTokens ? FinishReason.Length : null;
-        _channel.Writer.TryWrite(new GeneratedToken(token, outcome.Logprob, _outputs.Count - 1, finish, outcome.TopTokenIds, outcome.TopLogprobs));
+        _channel.Writer.TryWrite(new GeneratedToken(token, outcome.Logprob, _outputs.Count - 1, finish) { TopTokenIds = outcome.TopTokenIds, TopLogprobs = outcome.TopLogprobs });
         if (finish is not null)
         {
             Finish(null);
@@ -104,7 +111,27 @@ public sealed partial class SequenceGrain(PipelinePlanView plans, ModelSource mo
             TokenCount = 1,
             TokenIds = [token],
             Sample = true,
+            StageCount = _stages.Length,
         });
+    }
+
+    /// <summary>
+    /// Waits for the next token, at most the step timeout: steps travel as one-way messages, and a
+    /// step lost with a silo would otherwise leave the caller waiting forever.
+    /// </summary>
+    private async Task<bool> WaitForTokensAsync(CancellationToken cancellationToken)
+    {
+        using var step = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        step.CancelAfter(TimeSpan.FromSeconds(model.Options.StepTimeoutSeconds));
+        try
+        {
+            return await _channel!.Reader.WaitToReadAsync(step.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"sequence {Id}: no answer from the pipeline for {model.Options.StepTimeoutSeconds} s " +
+                $"after {_outputs.Count} tokens ({_prefilled} of {_prompt.Length} prompt tokens sent)");
+        }
     }
 
     public Task<int[][]> GetPageTablesAsync() => Task.FromResult(_pageTables);
@@ -132,6 +159,7 @@ public sealed partial class SequenceGrain(PipelinePlanView plans, ModelSource mo
             TokenCount = count,
             TokenIds = _prompt[start..(start + count)],
             Sample = _prefilled == _prompt.Length,
+            StageCount = _stages.Length,
         });
     }
 
@@ -151,6 +179,13 @@ public sealed partial class SequenceGrain(PipelinePlanView plans, ModelSource mo
                     {
                         _pageTables[s] = reservation.PageIds;
                         break;
+                    }
+                    int needed = (tokens + reservation.PageSize - 1) / reservation.PageSize;
+                    if (needed > reservation.PageCount)
+                    {
+                        throw new ArgumentException(
+                            $"the request needs {needed} KV pages ({tokens} tokens) on stage {s} of {_key.Model} replica {_key.Replica}, " +
+                            $"which has {reservation.PageCount} pages in all; shorten the prompt or max_tokens");
                     }
                     if (DateTime.UtcNow >= deadline)
                     {

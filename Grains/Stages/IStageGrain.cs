@@ -18,9 +18,9 @@ public interface IStageGrain : IGrainWithStringKey
     [Alias("free")]
     Task FreePagesAsync(string sequenceId);
 
-    /// <summary>On the last stage: the sampling settings and prompt that sampling the sequence's tokens needs.</summary>
+    /// <summary>On the last stage: the sampling settings, prompt and resolved seed that sampling the sequence's tokens needs.</summary>
     [Alias("register-sampling")]
-    Task RegisterSamplingAsync(string sequenceId, SamplingSettings sampling, int[] promptTokenIds);
+    Task RegisterSamplingAsync(string sequenceId, SamplingSettings sampling, int[] promptTokenIds, long seed);
 
     /// <summary>
     /// Queues one step; the stage forwards the activations to the next stage (or samples and tells

@@ -6,4 +6,5 @@ public sealed record PageReservation(
     [property: Id(0)] bool Granted,
     [property: Id(1)] int[] PageIds,
     [property: Id(2)] int FreePages,
-    [property: Id(3)] int PageCount);
+    [property: Id(3)] int PageCount,
+    [property: Id(4)] int PageSize);

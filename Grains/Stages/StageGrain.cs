@@ -25,7 +25,7 @@ namespace Cluster.Grains.Stages;
 // every arriving step queue while a pass runs, so the executor batches them (continuous batching).
 // State is touched only on the activation's thread and never across an await.
 [Reentrant]
-public sealed partial class StageGrain(ModelSource model, PipelinePlanView plans, Serializer<StageMessage> serializer, ILogger<StageGrain> logger)
+public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, Serializer<StageMessage> serializer, ILogger<StageGrain> logger)
     : Grain, IStageGrain
 {
     private readonly Dictionary<string, SamplingState> _sampling = [];
@@ -36,6 +36,7 @@ public sealed partial class StageGrain(ModelSource model, PipelinePlanView plans
     private StageExecutor _executor = null!;
     private SequencePages _pages = null!;
     private IStageGrain? _next;
+    private int _stageCount;
     private long _messagesIn;
     private long _wireBytesIn;
     private int _largestDecodeBytes;
@@ -51,6 +52,7 @@ public sealed partial class StageGrain(ModelSource model, PipelinePlanView plans
         if (_key.Stage >= stages.Count)
             throw new InvalidOperationException($"stage {_key} does not exist: the pipeline has {stages.Count} stages");
         _placement = stages[_key.Stage];
+        _stageCount = stages.Count;
         _executor = await model.StartStageAsync(_placement.Layers, cancellationToken);
         _pages = new SequencePages(new PagePool(_executor.PageCount, _executor.PageSize));
         if (_key.Stage + 1 < stages.Count)
@@ -68,7 +70,7 @@ public sealed partial class StageGrain(ModelSource model, PipelinePlanView plans
     {
         bool granted = _pages.TryReserve(sequenceId, totalTokens);
         var pages = granted ? _pages.GetTable(sequenceId).ToArray() : [];
-        return Task.FromResult(new PageReservation(granted, pages, _pages.FreePages, _executor.PageCount));
+        return Task.FromResult(new PageReservation(granted, pages, _pages.FreePages, _executor.PageCount, _executor.PageSize));
     }
 
     public Task FreePagesAsync(string sequenceId)
@@ -80,16 +82,28 @@ public sealed partial class StageGrain(ModelSource model, PipelinePlanView plans
         return Task.CompletedTask;
     }
 
-    public Task RegisterSamplingAsync(string sequenceId, SamplingSettings sampling, int[] promptTokenIds)
+    public Task RegisterSamplingAsync(string sequenceId, SamplingSettings sampling, int[] promptTokenIds, long seed)
     {
         if (!IsLast) throw new InvalidOperationException($"stage {_key} is not the last stage; sampling is registered on the last one");
-        _sampling[sequenceId] = new SamplingState(sampling, promptTokenIds);
+        _sampling[sequenceId] = new SamplingState(sampling, promptTokenIds, seed);
         return Task.CompletedTask;
     }
 
     public async Task SubmitAsync(StageMessage message)
     {
         Count(message);
+        if (message.StageCount != _stageCount)
+        {
+            // The plan changed since this stage was activated (an automatic plan that a late silo
+            // re-split): running the step would silently compute the wrong layers.
+            await FailAsync(message, $"stage {_key} serves layers {_placement.Layers} of a {_stageCount}-stage plan, but the sequence runs on a {message.StageCount}-stage plan");
+            return;
+        }
+        if (IsLast && message.Sample && !_sampling.ContainsKey(message.SequenceId))
+        {
+            await FailAsync(message, $"stage {_key} has no sampling settings for the sequence (RegisterSamplingAsync was not called here)");
+            return;
+        }
         if (_freeWhenIdle.Contains(message.SequenceId) || !_pages.TryGetTable(message.SequenceId, out var table))
         {
             LogDropped(logger, _key.ToString(), message.SequenceId);
@@ -117,12 +131,7 @@ public sealed partial class StageGrain(ModelSource model, PipelinePlanView plans
         catch (Exception e)
         {
             LogStepFailed(logger, e, _key.ToString(), message.SequenceId);
-            await Sequence(message.SequenceId).OnStageOutcomeAsync(new StageOutcome
-            {
-                SequenceId = message.SequenceId,
-                ComputedTokens = message.CachedTokens,
-                Error = $"stage {_key} failed a step: {e.Message}",
-            });
+            await FailAsync(message, $"stage {_key} failed a step: {e.Message}");
             return;
         }
         finally
@@ -143,8 +152,8 @@ public sealed partial class StageGrain(ModelSource model, PipelinePlanView plans
             ComputedTokens = message.CachedTokens + message.TokenCount,
             TokenId = result.Token?.TokenId,
             Logprob = result.Token?.Logprob ?? 0,
-            TopTokenIds = result.Token is { TopLogprobs.Count: > 0 } top ? top.TopLogprobs.Select(t => t.TokenId).ToArray() : null,
-            TopLogprobs = result.Token is { TopLogprobs.Count: > 0 } alt ? alt.TopLogprobs.Select(t => t.Logprob).ToArray() : null,
+            TopTokenIds = result.Token?.TopLogprobs.Select(t => t.TokenId).ToArray() ?? [],
+            TopLogprobs = result.Token?.TopLogprobs.Select(t => t.Logprob).ToArray() ?? [],
         });
     }
 
@@ -166,7 +175,13 @@ public sealed partial class StageGrain(ModelSource model, PipelinePlanView plans
         LargestDecodeMessageBytes = _largestDecodeBytes,
         SmallestDecodeMessageBytes = _smallestDecodeBytes == int.MaxValue ? 0 : _smallestDecodeBytes,
         HiddenSize = _executor.Config.HiddenSize,
-        Device = model.Options.Device,
+    });
+
+    private Task FailAsync(StageMessage message, string error) => Sequence(message.SequenceId).OnStageOutcomeAsync(new StageOutcome
+    {
+        SequenceId = message.SequenceId,
+        ComputedTokens = message.CachedTokens,
+        Error = error,
     });
 
     private ISequenceGrain Sequence(string sequenceId) => GrainFactory.GetGrain<ISequenceGrain>(sequenceId);

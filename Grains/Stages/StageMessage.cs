@@ -26,6 +26,9 @@ public sealed record StageMessage
     /// <summary>The last chunk of the prompt or a decode step: the last stage samples a token from its final row.</summary>
     [Id(5)] public bool Sample { get; init; }
 
+    /// <summary>The stages of the plan the sequence runs on: a stage activated for another plan refuses the step.</summary>
+    [Id(6)] public required int StageCount { get; init; }
+
     /// <summary>Bytes of payload (ids or activations) the message carries.</summary>
     public int PayloadBytes => (Hidden?.Length ?? 0) + (TokenIds?.Length ?? 0) * sizeof(int);
 }

@@ -19,9 +19,8 @@ public sealed record StageOutcome
     /// <summary>Set when a stage failed the step; the sequence stops with this message.</summary>
     [Id(4)] public string? Error { get; init; }
 
-    /// <summary>The most likely alternatives to the sampled token (ids), when the request asked for top logprobs.</summary>
-    [Id(5)] public int[]? TopTokenIds { get; init; }
+    /// <summary>The most likely alternatives, when the request asked for them.</summary>
+    [Id(5)] public int[] TopTokenIds { get; init; } = [];
 
-    /// <summary>Their logprobs, in the same order.</summary>
-    [Id(6)] public float[]? TopLogprobs { get; init; }
+    [Id(6)] public float[] TopLogprobs { get; init; } = [];
 }

@@ -15,19 +15,17 @@ namespace Cluster.Silo.Api;
 /// <summary>The OpenAI-compatible HTTP surface of a silo: registered before the silo is configured, mapped after.</summary>
 public static class OpenAiApiExtensions
 {
-    /// <summary>The API's services, its listening address and, with no <c>--model</c>, the embedded default's name.</summary>
+    /// <summary>The API's services and its listening address.</summary>
     public static WebApplicationBuilder AddOpenAiApi(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        if (string.IsNullOrWhiteSpace(configuration[$"{ClusterSiloOptions.Section}:Model"]) && string.IsNullOrWhiteSpace(configuration[$"{ClusterSiloOptions.Section}:ModelName"]))
-            configuration.AddInMemoryCollection([new($"{ClusterSiloOptions.Section}:ModelName", Engine.Models.ModelSource.EmbeddedDefaultName)]);
         if (HttpUrls.Resolve(configuration) is { } urls) builder.WebHost.UseUrls(urls);
 
         var services = builder.Services;
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
         services.AddSingleton(sp => ServedModelLoader.Load(
-            sp.GetRequiredService<ModelSource>(), sp.GetRequiredService<IOptions<ApiOptions>>(), configuration, sp.GetRequiredService<ILogger<ServedModel>>()));
+            sp.GetRequiredService<SiloModel>(), sp.GetRequiredService<IOptions<ApiOptions>>(), sp.GetRequiredService<ILogger<ServedModel>>()));
         services.AddSingleton<AdmissionGate>();
         services.AddSingleton<Readiness>();
         services.AddSingleton<GenerationResponder>();

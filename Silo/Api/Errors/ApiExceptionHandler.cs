@@ -27,10 +27,14 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
         BadHttpRequestException bad => new ApiException(bad.StatusCode, bad.Message, "invalid_request_error"),
         JsonException json => ApiException.BadRequest($"the body is not valid JSON: {json.Message}", code: "invalid_json"),
         // Validation inside the grains (prompt ids, context window, KV capacity) names the problem in its message.
-        ArgumentException argument => ApiException.BadRequest(argument.Message, argument.ParamName),
+        ArgumentException argument => ApiException.BadRequest(MessageOf(argument), argument.ParamName),
         TimeoutException timeout => ApiException.Unavailable(timeout.Message, retryAfterSeconds: 5),
         _ => new ApiException(StatusCodes.Status500InternalServerError, "internal error: " + exception.Message, "server_error"),
     };
+
+    /// <summary>The message without .NET's " (Parameter 'x')" suffix: the param field already names it.</summary>
+    public static string MessageOf(ArgumentException e) =>
+        e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
 
     public static async Task WriteAsync(HttpContext context, ApiException error, CancellationToken cancellationToken)
     {

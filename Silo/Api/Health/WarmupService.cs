@@ -9,7 +9,7 @@ namespace Cluster.Silo.Api.Health;
 /// After the silo starts: waits for a complete pipeline, then activates every stage (each loads
 /// its layers), so the first request does not pay for loading and <c>/ready</c> means "can serve".
 /// </summary>
-public sealed partial class WarmupService(IGrainFactory grains, ServedModel model, ModelSource source, Readiness readiness,
+public sealed partial class WarmupService(IGrainFactory grains, ServedModel model, SiloModel source, Readiness readiness,
     IHostApplicationLifetime lifetime, ILogger<WarmupService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

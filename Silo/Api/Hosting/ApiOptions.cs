@@ -5,9 +5,6 @@ public sealed class ApiOptions
 {
     public const string Section = "Api";
 
-    /// <summary>Tokenizer file for checkpoints without one inside (llama2.c <c>.bin</c>: its <c>tokenizer.bin</c>).</summary>
-    public string? Tokenizer { get; set; }
-
     /// <summary>Requests generating at once on this silo; more wait in the admission queue.</summary>
     public int MaxConcurrentRequests { get; set; } = 64;
 

@@ -12,7 +12,6 @@ public sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
         if (o.MaxQueuedRequests < 0) problems.Add($"Api:MaxQueuedRequests must be >= 0 (is {o.MaxQueuedRequests})");
         if (o.RetryAfterSeconds <= 0) problems.Add($"Api:RetryAfterSeconds must be positive (is {o.RetryAfterSeconds})");
         if (o.DefaultCompletionMaxTokens <= 0) problems.Add($"Api:DefaultCompletionMaxTokens must be positive (is {o.DefaultCompletionMaxTokens})");
-        if (o.Tokenizer is { } t && !File.Exists(t)) problems.Add($"Api:Tokenizer '{t}' does not exist");
         if (o.ChatTemplate is { } c && !File.Exists(c)) problems.Add($"Api:ChatTemplate '{c}' does not exist");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }

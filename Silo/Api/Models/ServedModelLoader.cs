@@ -1,4 +1,3 @@
-using Cluster.Engine.Tokenizers;
 using Cluster.Grains.Hosting;
 using Cluster.Silo.Api.ChatTemplates;
 using Cluster.Silo.Api.Hosting;
@@ -6,23 +5,16 @@ using Microsoft.Extensions.Options;
 
 namespace Cluster.Silo.Api.Models;
 
-/// <summary>Opens the served model's tokenizer and chat template beside the checkpoint the grains load.</summary>
+/// <summary>Describes the silo's model for the API and compiles its chat template (or falls back to the default).</summary>
 public static partial class ServedModelLoader
 {
-    public static ServedModel Load(ModelSource model, IOptions<ApiOptions> apiOptions, IConfiguration configuration, ILogger logger)
+    public static ServedModel Load(SiloModel model, IOptions<ApiOptions> apiOptions, ILogger logger)
     {
-        var options = apiOptions.Value;
-        bool embedded = string.IsNullOrWhiteSpace(configuration[$"{ClusterSiloOptions.Section}:Model"]);
-        bool synthetic = model.Options.Model.StartsWith(Engine.Models.ModelSource.SyntheticPrefix, StringComparison.OrdinalIgnoreCase);
-        ITextTokenizer tokenizer = synthetic
-            ? options.Tokenizer is { } file ? TokenizerLoader.Open(model.Options.Model, file) : new ByteTokenizer(model.Config.VocabSize)
-            : TokenizerLoader.Open(model.Options.Model, options.Tokenizer);
-        string description = embedded
-            ? "embedded default: random weights in stories260K's shape with a byte vocabulary (no download; output is not meaningful text)"
-            : synthetic ? $"{model.Options.Model}: deterministic random weights" : model.Source;
+        // No --model: the Engine's embedded default (random weights, byte vocabulary).
+        bool embedded = string.IsNullOrWhiteSpace(model.Options.Model);
         if (embedded) LogEmbeddedDefault(logger, model.Name);
 
-        string? source = options.ChatTemplate is { } path ? File.ReadAllText(path) : tokenizer.ChatTemplate;
+        string? source = apiOptions.Value.ChatTemplate is { } path ? File.ReadAllText(path) : model.Tokenizer.ChatTemplate;
         var (template, own) = (DefaultChatTemplate.Instance, false);
         if (source is not null)
         {
@@ -35,8 +27,8 @@ public static partial class ServedModelLoader
                 LogTemplateFallback(logger, model.Name, e.Message);
             }
         }
-        LogServing(logger, model.Name, description, own ? "the model's own" : "the default");
-        return new ServedModel(model.Name, description, embedded, tokenizer, model.Config.MaxPositionEmbeddings, template, own);
+        LogServing(logger, model.Name, model.Source, own ? "its own" : "the default");
+        return new ServedModel(model.Name, model.Source, embedded, model.Tokenizer, model.Config.MaxPositionEmbeddings, template, own);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No --model given: serving the embedded default model '{Model}' (random weights, byte vocabulary; its text is not meaningful)")]

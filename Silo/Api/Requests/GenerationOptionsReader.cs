@@ -28,7 +28,7 @@ public static class GenerationOptionsReader
             PresencePenalty = Float(body, "presence_penalty") ?? 0f,
             FrequencyPenalty = Float(body, "frequency_penalty") ?? 0f,
             RepetitionPenalty = Float(body, "repetition_penalty") ?? 1f,
-            Seed = body.Integer("seed") is { } seed ? unchecked((ulong)seed) : null,
+            Seed = body.Integer("seed"),
             MaxTokens = maxTokens,
             TopLogprobs = topLogprobs ?? 0,
             IgnoreEos = body.Bool("ignore_eos") ?? false,
@@ -40,7 +40,7 @@ public static class GenerationOptionsReader
         }
         catch (ArgumentException e)
         {
-            throw ApiException.BadRequest(e.Message, e.ParamName);
+            throw ApiException.BadRequest(ApiExceptionHandler.MessageOf(e), e.ParamName);
         }
 
         bool stream = body.Bool("stream") ?? false;

@@ -59,6 +59,22 @@ public sealed class PipelinePlannerTests
     }
 
     [Fact]
+    public void Build_WhenFewerAutomaticSilosThanExpectedHaveJoined_WaitsForThem()
+    {
+        var plan = PipelinePlanner.Build("m", [new SiloAdvert("a", "m", 5, null, null, 1, 1000, ExpectedSilos: 2)]);
+
+        Assert.Contains("1 of 2 expected automatic silos", plan.Problem);
+    }
+
+    [Fact]
+    public void Build_WhenSilosComputeInDifferentDtypes_RefusesThePlan()
+    {
+        var plan = PipelinePlanner.Build("m", [Explicit("a", (0, 2)), Explicit("b", (2, 5)) with { Dtype = "bfloat16" }]);
+
+        Assert.Contains("dtype", plan.Problem);
+    }
+
+    [Fact]
     public void Build_WhenNoSiloServesTheModel_SaysSo()
     {
         var plan = PipelinePlanner.Build("other", [Explicit("a", (0, 5))]);

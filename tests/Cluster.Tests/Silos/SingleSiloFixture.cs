@@ -17,7 +17,7 @@ public sealed class SingleSiloFixture : IAsyncLifetime
 
     public IClusterClient Client => _client!.Client;
 
-    public ModelSource Source { get; private set; } = null!;
+    public SiloModel Source { get; private set; } = null!;
 
     public ReferenceForward Reference { get; private set; } = null!;
 
@@ -25,11 +25,11 @@ public sealed class SingleSiloFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Source = ModelSource.Open(new ClusterSiloOptions { Model = SharedModels.Stories260K });
+        Source = SiloModel.Open(new ClusterSiloOptions { Model = SharedModels.Stories260K });
         Reference = new ReferenceForward(ReferenceCheckpoint.Open());
         int gateway = TestEnvironment.FreePort();
         _silo = await SiloProcess.StartAsync("single", [
-            "--model", SharedModels.Stories260K, "--stage-count", "3", "--page-size", "8", "--kv-cache-mb", "4",
+            "--model", SharedModels.Stories260K, "--model-name", Model, "--stage-count", "3", "--page-size", "8", "--kv-cache-mb", "4",
             "--prefill-chunk", "32", "--measure-wire", "true",
             "--silo-port", TestEnvironment.FreePort().ToString(), "--gateway-port", gateway.ToString(),
         ], TimeSpan.FromSeconds(90));

@@ -28,6 +28,7 @@ public sealed class ThreeSiloTests(ThreeSiloFixture cluster, ITestOutputHelper o
         foreach (var s in stages) output.WriteLine(s.ToString());
         Assert.Equal(3, stages.Select(s => s.Silo).Distinct().Count());
         Assert.Equal([2, 2, 1], stages.Select(s => s.EndLayer - s.FirstLayer));
+        Assert.All(stages, s => Assert.True(s.LargestBatch > 1, $"{s.Key}: eight concurrent sequences never shared a pass"));
         // Decode steps crossed two silo boundaries carrying one hidden row each, never K/V.
         WireAssertions.DecodeMessagesCarryOneRow(stages);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);

@@ -22,7 +22,7 @@ public static class Oracle
         {
             var logits = model.Logits(tokens);
             var row = Enumerable.Range(0, logits.GetLength(1)).Select(v => logits[tokens.Count - 1, v]).ToArray();
-            var token = Sampler.Sample(row, sampling.ToEngine(), new SamplingContext(request.PromptTokenIds, outputs.ToArray(), outputs.Count));
+            var token = Sampler.Sample(row, sampling.ToEngine(), SamplingContext.ForNextToken(request.PromptTokenIds, outputs.ToArray(), sampling.Seed ?? 0));
             outputs.Add(token.TokenId);
             tokens.Add(token.TokenId);
             if (stops.Contains(token.TokenId)) break;

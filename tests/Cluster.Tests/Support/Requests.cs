@@ -18,7 +18,7 @@ public static class Requests
             Prompt(100 + i, length, vocab),
             i % 2 == 0
                 ? SamplingSettings.Greedy with { MaxTokens = 8 + 2 * i }
-                : new SamplingSettings { Temperature = 0.8f, TopK = 40, TopP = 0.95f, Seed = (ulong)(7 + i), MaxTokens = 8 + 2 * i })),
+                : new SamplingSettings { Temperature = 0.8f, TopK = 40, TopP = 0.95f, Seed = 7 + i, MaxTokens = 8 + 2 * i })),
     ];
 
     public static async Task<int[]> CollectAsync(IAsyncEnumerable<GeneratedToken> stream, CancellationToken cancellationToken = default)

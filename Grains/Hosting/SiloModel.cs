@@ -1,56 +1,42 @@
 using Cluster.Engine.Config;
 using Cluster.Engine.Execution;
 using Cluster.Engine.Model;
-using Cluster.Engine.Weights;
-using Cluster.Engine.Weights.Synthetic;
+using Cluster.Engine.Models;
+using Cluster.Engine.Tokenizers;
 using Cluster.Grains.Pipeline;
 
 namespace Cluster.Grains.Hosting;
 
 /// <summary>
-/// The silo's model: its checkpoint, opened once (memory-mapped, so each stage reads only its own
-/// layers' bytes) and shared by the stage grains of this silo.
+/// The silo's model: its checkpoint and tokenizer, opened once through the Engine's
+/// <see cref="ModelSource"/> (memory-mapped, so each stage reads only its own layers' bytes) and
+/// shared by the stage grains of this silo.
 /// </summary>
-public sealed class ModelSource : IDisposable
+public sealed class SiloModel : IDisposable
 {
-    private const string SyntheticPrefix = "synthetic:";
     private readonly SemaphoreSlim _loading = new(1, 1);
-    private readonly ICheckpoint _checkpoint;
+    private readonly LoadedModel _model;
 
-    private ModelSource(ICheckpoint checkpoint, string name, ClusterSiloOptions options)
+    private SiloModel(LoadedModel model, ClusterSiloOptions options)
     {
-        _checkpoint = checkpoint;
-        Name = name;
+        _model = model;
+        Name = options.ModelName ?? model.Name;
         Options = options;
     }
 
-    /// <summary>Opens the configured checkpoint; a missing or corrupt file fails here, naming it.</summary>
-    public static ModelSource Open(ClusterSiloOptions options)
-    {
-        ICheckpoint checkpoint;
-        string name;
-        if (options.Model.StartsWith(SyntheticPrefix, StringComparison.OrdinalIgnoreCase))
-        {
-            var shape = options.Model[SyntheticPrefix.Length..];
-            checkpoint = new SyntheticCheckpoint(SyntheticShapes.Get(shape));
-            name = shape.ToLowerInvariant();
-        }
-        else
-        {
-            checkpoint = CheckpointLoader.Open(options.Model);
-            name = Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(options.Model)).ToLowerInvariant();
-        }
-        return new ModelSource(checkpoint, options.ModelName ?? name, options);
-    }
+    /// <summary>Opens the configured model; a missing or corrupt file fails here, naming it.</summary>
+    public static SiloModel Open(ClusterSiloOptions options) => new(ModelSource.Open(options.Model, options.Tokenizer), options);
 
     /// <summary>The model's name in grain keys.</summary>
     public string Name { get; }
 
-    public ModelConfig Config => _checkpoint.Config;
+    public ModelConfig Config => _model.Checkpoint.Config;
+
+    public ITextTokenizer Tokenizer => _model.Tokenizer;
 
     public ClusterSiloOptions Options { get; }
 
-    public string Source => _checkpoint.Source;
+    public string Source => _model.Description;
 
     /// <summary>The layer ranges this silo hosts (null: automatic plan).</summary>
     public IReadOnlyList<LayerRange>? HostedLayers()
@@ -74,12 +60,14 @@ public sealed class ModelSource : IDisposable
     public SiloAdvert Advert(string silo)
     {
         long memory = Options.DeviceMemoryMb ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 20);
-        return new SiloAdvert(silo, Name, Config.NumHiddenLayers, HostedLayers(), Options.Replica, Options.Replicas, memory);
+        return new SiloAdvert(silo, Name, Config.NumHiddenLayers, HostedLayers(), Options.Replica, Options.Replicas, memory, Options.ExpectedSilos, DtypeNames.Parse(Options.Dtype).ToString().ToLowerInvariant());
     }
 
     public StageExecutorOptions ExecutorOptions => new()
     {
         PageSize = Options.PageSize,
+        PageCount = Options.PageCount,
+        Dtype = DtypeNames.Parse(Options.Dtype),
         KvCacheBytes = (long)Options.KvCacheMb << 20,
         Device = Options.Device,
         MaxBatchTokens = Options.MaxBatchTokens,
@@ -91,7 +79,7 @@ public sealed class ModelSource : IDisposable
         await _loading.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await StageExecutor.StartAsync(_checkpoint, range, ExecutorOptions).ConfigureAwait(false);
+            return await StageExecutor.StartAsync(_model.Checkpoint, range, ExecutorOptions).ConfigureAwait(false);
         }
         finally
         {
@@ -101,7 +89,7 @@ public sealed class ModelSource : IDisposable
 
     public void Dispose()
     {
-        _checkpoint.Dispose();
+        _model.Dispose();
         _loading.Dispose();
     }
 }

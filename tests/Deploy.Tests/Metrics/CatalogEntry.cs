@@ -1,0 +1,10 @@
+namespace Cluster.Deploy.Tests.Metrics;
+
+/// <summary>One row of a metric table in docs/metrics.md.</summary>
+internal sealed record CatalogEntry(
+    string Section,
+    string OtelName,
+    string PrometheusName,
+    string Type,
+    string Unit,
+    IReadOnlyList<string> Labels);
