@@ -11,7 +11,7 @@ public sealed record UnaryExpression(string Operator, Expression Operand) : Expr
         return Operator switch
         {
             "not" => !Values.Truthy(value),
-            "-" => value is long l ? -l : -Values.ToDouble(value),
+            "-" => value is long l ? (object)(-l) : -Values.ToDouble(value),
             _ => value is long or double ? value : Values.ToDouble(value),
         };
     }

@@ -38,9 +38,9 @@ public static class Builtins
         "list" => Values.Iterate(value).ToList(),
         "items" => Items(value),
         "reverse" => value is string s ? new string(s.Reverse().ToArray()) : Values.Iterate(value).Reverse().ToList(),
-        "int" => value is string t ? long.TryParse(t.Trim(), CultureInfo.InvariantCulture, out long l) ? l : 0L : (long)Values.ToDouble(value),
+        "int" => value is string t ? long.TryParse(t.Trim(), CultureInfo.InvariantCulture, out long l) ? l : 0L : (object)(long)Values.ToDouble(value),
         "float" => value is string f ? double.TryParse(f.Trim(), CultureInfo.InvariantCulture, out double d) ? d : 0.0 : Values.ToDouble(value),
-        "abs" => value is long a ? Math.Abs(a) : Math.Abs(Values.ToDouble(value)),
+        "abs" => value is long a ? (object)Math.Abs(a) : Math.Abs(Values.ToDouble(value)),
         _ => throw new TemplateException($"unsupported filter '{name}'"),
     };
 

@@ -85,7 +85,7 @@ public static class Values
         (string sa, string sb) => sa + sb,
         (IList<object?> la, IList<object?> lb) => la.Concat(lb).ToList(),
         (long x, long y) => x + y,
-        _ when IsNumber(a) && IsNumber(b) => a is long or bool && b is long or bool ? (long)ToDouble(a) + (long)ToDouble(b) : ToDouble(a) + ToDouble(b),
+        _ when IsNumber(a) && IsNumber(b) => a is long or bool && b is long or bool ? (object)((long)ToDouble(a) + (long)ToDouble(b)) : ToDouble(a) + ToDouble(b),
         _ => throw new TemplateException($"cannot add {TypeName(a)} and {TypeName(b)}"),
     };
 
@@ -97,13 +97,13 @@ public static class Values
         if (op is "/" or "//" or "%" && y == 0) throw new TemplateException("division by zero");
         return op switch
         {
-            "-" => integers ? (long)x - (long)y : x - y,
-            "*" => integers ? (long)x * (long)y : x * y,
+            "-" => integers ? (object)((long)x - (long)y) : x - y,
+            "*" => integers ? (object)((long)x * (long)y) : x * y,
             "/" => x / y,
-            "//" => integers ? (long)Math.Floor(x / y) : Math.Floor(x / y),
+            "//" => integers ? (object)((long)Math.Floor(x / y)) : Math.Floor(x / y),
             // Python's modulo takes the sign of the divisor.
-            "%" => integers ? (long)(((long)x % (long)y + (long)y) % (long)y) : ((x % y) + y) % y,
-            "**" => integers && y >= 0 ? (long)Math.Pow(x, y) : Math.Pow(x, y),
+            "%" => integers ? (object)((long)(((long)x % (long)y + (long)y) % (long)y)) : ((x % y) + y) % y,
+            "**" => integers && y >= 0 ? (object)((long)Math.Pow(x, y)) : Math.Pow(x, y),
             _ => throw new TemplateException($"unknown operator {op}"),
         };
     }
