@@ -19,7 +19,7 @@ public interface ISequenceGrain : IGrainWithStringKey
     [Alias("on-outcome")]
     Task OnStageOutcomeAsync(StageOutcome outcome);
 
-    /// <summary>Page ids held on each stage, in stage order (empty once finished).</summary>
-    [Alias("pages")]
-    Task<int[][]> GetPageTablesAsync();
+    /// <summary>Its silo, the page ids it holds on each stage (none once finished) and its token history.</summary>
+    [Alias("status")]
+    Task<SequenceStatus> GetStatusAsync();
 }

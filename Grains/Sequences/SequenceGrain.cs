@@ -24,7 +24,7 @@ namespace Cluster.Grains.Sequences;
 // activation's thread; awaits between reads and writes of it are in GenerateAsync only, before
 // any report can arrive (nothing is sent before the reservations are done).
 [Reentrant]
-public sealed partial class SequenceGrain(PipelinePlanView plans, SiloModel model, ILogger<SequenceGrain> logger) : Grain, ISequenceGrain
+public sealed partial class SequenceGrain(PipelinePlanView plans, SiloModel model, ILocalSiloDetails local, ILogger<SequenceGrain> logger) : Grain, ISequenceGrain
 {
     private readonly List<int> _outputs = [];
     private SequenceKey _key;
@@ -134,7 +134,8 @@ public sealed partial class SequenceGrain(PipelinePlanView plans, SiloModel mode
         }
     }
 
-    public Task<int[][]> GetPageTablesAsync() => Task.FromResult(_pageTables);
+    public Task<SequenceStatus> GetStatusAsync() =>
+        Task.FromResult(new SequenceStatus(local.SiloAddress.ToParsableString(), _pageTables, _prompt, [.. _outputs], _finished));
 
     private void Validate(GenerateRequest request)
     {

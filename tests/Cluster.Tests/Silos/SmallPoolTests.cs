@@ -25,8 +25,8 @@ public sealed class SmallPoolTests(SmallPoolFixture cluster) : IClassFixture<Sma
         var first = SequenceKey.Parse(await Router.OpenSequenceAsync(timeout.Token));
         await using var stream = cluster.Client.GetGrain<ISequenceGrain>(first.ToString()).GenerateAsync(Request(1, 20, 30), hold.Token).GetAsyncEnumerator(hold.Token);
         Assert.True(await stream.MoveNextAsync()); // its pages are reserved on every stage of its replica now
-        var tables = await cluster.Client.GetGrain<ISequenceGrain>(first.ToString()).GetPageTablesAsync();
-        Assert.Equal([7, 7], tables.Select(t => t.Length)); // 20 + 30 - 1 positions in pages of 8, on both stages
+        var status = await cluster.Client.GetGrain<ISequenceGrain>(first.ToString()).GetStatusAsync();
+        Assert.Equal([7, 7], status.PageTables.Select(t => t.Length)); // 20 + 30 - 1 positions in pages of 8, on both stages
 
         var second = SequenceKey.Parse(await Router.OpenSequenceAsync(timeout.Token));
 

@@ -1,5 +1,6 @@
 using Cluster.Grains.Client;
 using Cluster.Grains.Routing;
+using Cluster.Grains.Sequences;
 using Cluster.Tests.Support;
 using Xunit.Abstractions;
 
@@ -8,6 +9,26 @@ namespace Cluster.Tests.Silos;
 public sealed class ThreeSiloTests(ThreeSiloFixture cluster, ITestOutputHelper output) : IClassFixture<ThreeSiloFixture>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(3);
+
+    [RedisFact]
+    public async Task Generate_WhenRunOnThreeSilos_SequenceLivesOnTheLastStageSiloAndKeepsItsHistory()
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        var key = await Router.OpenSequenceAsync(timeout.Token);
+        var sequence = cluster.Client.GetGrain<ISequenceGrain>(key);
+        var request = Requests.Mixed(cluster.Source.Config.VocabSize)[3];
+
+        var tokens = await Requests.CollectAsync(sequence.GenerateAsync(request, timeout.Token), timeout.Token);
+
+        var status = await sequence.GetStatusAsync();
+        var stages = await Router.GetStagesAsync();
+        Assert.Equal(stages[^1].Silo, status.Silo);
+        Assert.NotEqual(stages[0].Silo, status.Silo);
+        Assert.Equal(request.PromptTokenIds, status.PromptTokenIds);
+        Assert.Equal(tokens, status.OutputTokenIds);
+        Assert.True(status.Finished);
+        Assert.Empty(status.PageTables);
+    }
 
     private IRouterGrain Router => cluster.Client.GetGrain<IRouterGrain>(ThreeSiloFixture.Model);
 
