@@ -3,7 +3,7 @@ namespace Cluster.Silo;
 /// <summary>
 /// The silo's command line, mapped onto the <c>Cluster</c> configuration section: the serving
 /// options (<see cref="Grains.Hosting.ClusterSiloOptions"/>) and how the silo joins
-/// (<see cref="SiloHosting"/>). The same keys come from the environment as <c>Cluster__Model</c> etc.
+/// (<see cref="SiloHosting"/>); the <c>Api</c> section holds the HTTP API's (<see cref="Api.Hosting.ApiOptions"/>). The same keys come from the environment as <c>Cluster__Model</c> etc.
 /// </summary>
 public static class SiloCommandLine
 {
@@ -36,5 +36,8 @@ public static class SiloCommandLine
         ["--replicas"] = "Cluster:Replicas",
         ["--replica"] = "Cluster:Replica",
         ["--measure-wire"] = "Cluster:MeasureWireBytes",
+        ["--chat-template"] = "Api:ChatTemplate",
+        ["--max-concurrent-requests"] = "Api:MaxConcurrentRequests",
+        ["--max-queued-requests"] = "Api:MaxQueuedRequests",
     };
 }

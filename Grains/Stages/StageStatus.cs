@@ -42,4 +42,7 @@ public sealed record StageStatus
     [Id(14)] public required int SmallestDecodeMessageBytes { get; init; }
 
     [Id(15)] public required int HiddenSize { get; init; }
+
+    /// <summary>The device the stage's layers and pages live on ("cpu", "cuda:N").</summary>
+    [Id(16)] public string Device { get; init; } = "";
 }
