@@ -1,6 +1,9 @@
+using Cluster.Grains.Admission;
 using Cluster.Grains.Pipeline;
+using Cluster.Grains.Telemetry;
 using Cluster.Grains.Placement;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -26,6 +29,14 @@ public static class ClusterSiloBuilderExtensions
         builder.Services.AddSingleton(model);
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton<PipelinePlanView>();
+        builder.Services.AddSingleton<AdmissionQueue>();
+        builder.Services.AddSingleton<SiloLiveness>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloDrain>();
+        // The stage and sequence grains record into these; TryAdd: the telemetry setup may register them first.
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<StageMetrics>();
+        builder.Services.TryAddSingleton<SequenceMetrics>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StageWarmup>();
         builder.Services.AddPlacementDirector<PipelineStagePlacementStrategy, PipelineStagePlacementDirector>();
         builder.Services.AddPlacementDirector<LastStageSiloPlacementStrategy, LastStageSiloPlacementDirector>();

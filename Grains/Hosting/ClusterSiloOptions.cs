@@ -60,6 +60,12 @@ public sealed class ClusterSiloOptions
     /// <summary>Device memory offered to the automatic plan; by default what the runtime reports.</summary>
     public long? DeviceMemoryMb { get; set; }
 
+    /// <summary>
+    /// A spare: hosts no layers while the plan is whole, and takes over the range of a silo that
+    /// leaves (explicit plans only), loading those layers when the stage is placed on it again.
+    /// </summary>
+    public bool Spare { get; set; }
+
     /// <summary>Pipelines of the model in the cluster.</summary>
     public int Replicas { get; set; } = 1;
 
@@ -71,6 +77,30 @@ public sealed class ClusterSiloOptions
 
     /// <summary>How long a sequence waits for one step (a prefill chunk or a decode token) before it fails.</summary>
     public double StepTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>
+    /// New sequences of one replica that may wait for KV pages (on the replica's last-stage silo,
+    /// where its sequences live); one more is refused at once with <c>ClusterOverloadedException</c>.
+    /// </summary>
+    public int MaxQueuedRequests { get; set; } = 64;
+
+    /// <summary>
+    /// How long a sequence waits for a step before it checks that every stage's silo is still a
+    /// member; one that is gone (or a step over <see cref="StepTimeoutSeconds"/>) starts a replay.
+    /// </summary>
+    public double StallCheckSeconds { get; set; } = 1;
+
+    /// <summary>Replays one sequence may make (after a silo dies or a step is lost) before it fails.</summary>
+    public int MaxRecoveries { get; set; } = 3;
+
+    /// <summary>
+    /// A stage frees the pages of a sequence it has not heard from (step, reservation or keep-alive)
+    /// for this long: the sequence grain died with its silo and nobody else will free them.
+    /// </summary>
+    public double PageLeaseSeconds { get; set; } = 60;
+
+    /// <summary>On graceful shutdown, how long running sequences may take to finish before the rest are left to replay elsewhere.</summary>
+    public double DrainTimeoutSeconds { get; set; } = 20;
 
     /// <summary>How long a stage or sequence waits for the silos to form a whole pipeline.</summary>
     public double PlanTimeoutSeconds { get; set; } = 60;

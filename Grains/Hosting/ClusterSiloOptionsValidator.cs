@@ -31,6 +31,12 @@ public sealed class ClusterSiloOptionsValidator : IValidateOptions<ClusterSiloOp
         if (o.Replica is { } r && (r < 0 || r >= o.Replicas)) problems.Add($"Replica must be in 0..{o.Replicas - 1} (is {r})");
         if (o.AdmissionTimeoutSeconds < 0) problems.Add("AdmissionTimeoutSeconds must not be negative");
         if (o.StepTimeoutSeconds <= 0) problems.Add("StepTimeoutSeconds must be positive");
+        if (o.MaxQueuedRequests < 0) problems.Add($"MaxQueuedRequests must not be negative (is {o.MaxQueuedRequests})");
+        if (o.StallCheckSeconds <= 0) problems.Add("StallCheckSeconds must be positive");
+        if (o.MaxRecoveries < 0) problems.Add($"MaxRecoveries must not be negative (is {o.MaxRecoveries})");
+        if (o.PageLeaseSeconds <= 0) problems.Add("PageLeaseSeconds must be positive");
+        if (o.DrainTimeoutSeconds < 0) problems.Add("DrainTimeoutSeconds must not be negative");
+        if (o.Spare && (o.Layers is not null || o.Stages is not null || o.Auto)) problems.Add("a Spare hosts no layers of its own: give none of Layers, Stages and Auto");
         if (o.PlanTimeoutSeconds <= 0) problems.Add("PlanTimeoutSeconds must be positive");
         if (o.MaxMessageBodyMb <= 0) problems.Add("MaxMessageBodyMb must be positive");
         foreach (var (option, text) in new[] { ("Layers", o.Layers), ("Stages", o.Stages) })

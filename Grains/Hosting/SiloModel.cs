@@ -38,11 +38,12 @@ public sealed class SiloModel : IDisposable
 
     public string Source => _model.Description;
 
-    /// <summary>The layer ranges this silo hosts (null: automatic plan).</summary>
+    /// <summary>The layer ranges this silo hosts (null: automatic plan; empty: a spare).</summary>
     public IReadOnlyList<LayerRange>? HostedLayers()
     {
         int total = Config.NumHiddenLayers;
         if (Options.Auto) return null;
+        if (Options.Spare) return [];
         if (Options.Layers is { } layers)
         {
             return InclusiveRanges.Parse(layers).Select(r => new LayerRange(r.First, r.Last + 1, total).Validated()).ToArray();

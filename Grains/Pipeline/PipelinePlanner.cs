@@ -36,6 +36,10 @@ public static class PipelinePlanner
 
     private static (IReadOnlyList<StagePlacement>, string?) Explicit(List<SiloAdvert> silos, int total, int replica)
     {
+        // Spares only stand in for silos of a plan; alone they would load the whole model as one stage.
+        if (silos.All(s => s.Spare)) return ([], $"only spare silos serve replica {replica}");
+        var spares = silos.Where(s => s.Spare).Select(s => s.Silo).ToArray();
+        int sparesUsed = 0;
         var byRange = silos.SelectMany(s => s.Layers!.Select(range => (range, s.Silo)))
             .GroupBy(x => (x.range.Start, x.range.End))
             .OrderBy(g => g.Key.Start).ThenBy(g => g.Key.End)
@@ -44,6 +48,12 @@ public static class PipelinePlanner
         int next = 0;
         foreach (var group in byRange)
         {
+            if (group.Key.Start > next && sparesUsed < spares.Length)
+            {
+                // Replicas take spares in turn, so two replicas that lost a range do not share one spare.
+                stages.Add(new StagePlacement(stages.Count, new LayerRange(next, group.Key.Start, total), spares[(replica + sparesUsed++) % spares.Length]));
+                next = group.Key.Start;
+            }
             if (group.Key.Start != next)
             {
                 return group.Key.Start > next
@@ -53,6 +63,11 @@ public static class PipelinePlanner
             var hosts = group.Select(x => x.Silo).Distinct().ToArray();
             stages.Add(new StagePlacement(stages.Count, new LayerRange(group.Key.Start, group.Key.End, total), hosts[replica % hosts.Length]));
             next = group.Key.End;
+        }
+        if (next != total && sparesUsed < spares.Length)
+        {
+            stages.Add(new StagePlacement(stages.Count, new LayerRange(next, total, total), spares[(replica + sparesUsed++) % spares.Length]));
+            next = total;
         }
         if (next != total) return ([], $"layers {next}-{total - 1} are hosted by no silo for replica {replica}");
         return (stages, null);

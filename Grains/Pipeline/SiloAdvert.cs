@@ -6,9 +6,14 @@ namespace Cluster.Grains.Pipeline;
 /// <summary>
 /// What a silo tells the cluster through its metadata: the model it serves, the layers it hosts
 /// (explicit) or the device memory it offers (automatic split), and which replicas it serves.
+/// A spare advertises no layers of its own (<see cref="Spare"/>): the planner gives it the range of
+/// a silo that has gone, so a stage whose silo died is placed again and its sequences replay.
 /// </summary>
 public sealed record SiloAdvert(string Silo, string Model, int TotalLayers, IReadOnlyList<LayerRange>? Layers, int? Replica, int Replicas, long MemoryMb, int ExpectedSilos = 1, string Dtype = "float32")
 {
+    /// <summary>What a spare advertises in place of layer ranges.</summary>
+    public const string SpareLayers = "spare";
+
     public const string ModelKey = "llm.model";
     public const string TotalLayersKey = "llm.total-layers";
     public const string LayersKey = "llm.layers";
@@ -21,6 +26,9 @@ public sealed record SiloAdvert(string Silo, string Model, int TotalLayers, IRea
     /// <summary>Serving the plan's share of layers (no explicit ranges).</summary>
     public bool Automatic => Layers is null;
 
+    /// <summary>Hosts whichever explicit range no active silo hosts (none while the plan is whole).</summary>
+    public bool Spare => Layers is { Count: 0 };
+
     public bool Serves(int replica) => Replica is null || Replica == replica;
 
     public Dictionary<string, string> ToMetadata()
@@ -29,7 +37,7 @@ public sealed record SiloAdvert(string Silo, string Model, int TotalLayers, IRea
         {
             [ModelKey] = Model,
             [TotalLayersKey] = TotalLayers.ToString(CultureInfo.InvariantCulture),
-            [LayersKey] = Layers is null ? "auto" : string.Join(";", Layers.Select(r => $"{r.Start}-{r.End}")),
+            [LayersKey] = Layers is null ? "auto" : Layers.Count == 0 ? SpareLayers : string.Join(";", Layers.Select(r => $"{r.Start}-{r.End}")),
             [ReplicasKey] = Replicas.ToString(CultureInfo.InvariantCulture),
             [MemoryKey] = MemoryMb.ToString(CultureInfo.InvariantCulture),
             [ExpectedSilosKey] = ExpectedSilos.ToString(CultureInfo.InvariantCulture),
@@ -47,6 +55,8 @@ public sealed record SiloAdvert(string Silo, string Model, int TotalLayers, IRea
         int totalLayers = int.Parse(total, CultureInfo.InvariantCulture);
         IReadOnlyList<LayerRange>? ranges = layers == "auto"
             ? null
+            : layers == SpareLayers
+            ? []
             : layers.Split(';').Select(r => r.Split('-')).Select(p => new LayerRange(int.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture), totalLayers)).ToArray();
         int? replica = metadata.TryGetValue(ReplicaKey, out var r) ? int.Parse(r, CultureInfo.InvariantCulture) : null;
         int replicas = metadata.TryGetValue(ReplicasKey, out var rs) ? int.Parse(rs, CultureInfo.InvariantCulture) : 1;

@@ -7,4 +7,8 @@ public sealed record SequenceStatus(
     [property: Id(1)] int[][] PageTables,
     [property: Id(2)] int[] PromptTokenIds,
     [property: Id(3)] int[] OutputTokenIds,
-    [property: Id(4)] bool Finished);
+    [property: Id(4)] bool Finished)
+{
+    /// <summary>Replays the sequence made (a stage's silo died, or a step went unanswered).</summary>
+    [Id(5)] public int Recoveries { get; init; }
+}

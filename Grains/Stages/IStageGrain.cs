@@ -10,17 +10,33 @@ namespace Cluster.Grains.Stages;
 [Alias("cluster.stage")]
 public interface IStageGrain : IGrainWithStringKey
 {
-    /// <summary>Makes the sequence's page table on this stage hold <paramref name="totalTokens"/> tokens (all or nothing).</summary>
+    /// <summary>
+    /// Makes the sequence's page table on this stage hold <paramref name="totalTokens"/> tokens (all
+    /// or nothing; a table that holds them already is kept as it is) and starts attempt
+    /// <paramref name="epoch"/>: steps of older attempts are dropped from now on.
+    /// </summary>
     [Alias("reserve")]
-    Task<PageReservation> ReservePagesAsync(string sequenceId, int totalTokens);
+    Task<PageReservation> ReservePagesAsync(string sequenceId, int totalTokens, int epoch = 0);
+
+    /// <summary>
+    /// The sequence grain is alive: keeps its pages' lease (one-way keep-alive between steps; a
+    /// lease that runs out frees the pages of a sequence whose grain died with its silo).
+    /// </summary>
+    [OneWay]
+    [Alias("renew")]
+    Task RenewLeaseAsync(string sequenceId);
 
     /// <summary>Returns the sequence's pages to the pool (after any step of it still in the executor).</summary>
     [Alias("free")]
     Task FreePagesAsync(string sequenceId);
 
-    /// <summary>On the last stage: the sampling settings, prompt and resolved seed that sampling the sequence's tokens needs.</summary>
+    /// <summary>
+    /// On the last stage: the sampling settings, prompt, tokens generated so far (a replay or a
+    /// resumed request has some) and resolved seed that sampling the sequence's next tokens needs.
+    /// Registering again replaces what was there.
+    /// </summary>
     [Alias("register-sampling")]
-    Task RegisterSamplingAsync(string sequenceId, SamplingSettings sampling, int[] promptTokenIds, long seed);
+    Task RegisterSamplingAsync(string sequenceId, SamplingSettings sampling, int[] promptTokenIds, int[] outputTokenIds, long seed);
 
     /// <summary>
     /// Queues one step; the stage forwards the activations to the next stage (or samples and tells

@@ -8,9 +8,9 @@ namespace Cluster.Grains.Stages;
 /// sampled so far). The sequence grain owns the history; this copy is extended by the stage as it
 /// samples, so decode messages need not carry a history that grows with the context.
 /// </summary>
-internal sealed class SamplingState(SamplingSettings settings, int[] prompt, long seed)
+internal sealed class SamplingState(SamplingSettings settings, int[] prompt, int[] outputs, long seed)
 {
-    private readonly List<int> _outputs = [];
+    private readonly List<int> _outputs = [.. outputs];
 
     public SamplingParams Params { get; } = settings.ToEngine();
 

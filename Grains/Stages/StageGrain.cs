@@ -26,12 +26,16 @@ namespace Cluster.Grains.Stages;
 // every arriving step queue while a pass runs, so the executor batches them (continuous batching).
 // State is touched only on the activation's thread and never across an await.
 [Reentrant]
-public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, Serializer<StageMessage> serializer, StageMetrics metrics, TimeProvider time, ILogger<StageGrain> logger)
+public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, Serializer<StageMessage> serializer, StageMetrics metrics, TimeProvider time, SiloDrain drain, ILogger<StageGrain> logger)
     : Grain, IStageGrain
 {
     private readonly Dictionary<string, SamplingState> _sampling = [];
     private readonly Dictionary<string, int> _inFlight = [];
     private readonly HashSet<string> _freeWhenIdle = [];
+    private readonly Dictionary<string, int> _epochs = [];
+    private LeaseTable _leases = null!;
+    private IGrainTimer? _leaseTimer;
+    private long _leaseExpiries;
     private StageKey _key;
     private StagePlacement _placement = null!;
     private StageExecutor _executor = null!;
@@ -39,6 +43,7 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
     private IStageGrain? _next;
     private StageLabels _labels = null!;
     private IDisposable? _tracking;
+    private IDisposable? _draining;
     private int _stageCount;
     private long _messagesIn;
     private long _wireBytesIn;
@@ -62,19 +67,31 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
             _next = GrainFactory.GetGrain<IStageGrain>((_key with { Stage = _key.Stage + 1 }).ToString());
         _labels = new StageLabels(_key.Model, _key.Replica, _key.Stage, $"{_placement.Layers.Start}-{_placement.Layers.End - 1}", model.Options.Device);
         _tracking = metrics.Track(_labels, _executor, _pages.Snapshot);
+        _draining = drain.Track(_pages);
+        _leases = new LeaseTable(TimeSpan.FromSeconds(model.Options.PageLeaseSeconds));
+        var sweep = TimeSpan.FromSeconds(Math.Clamp(model.Options.PageLeaseSeconds / 4, 0.5, 15));
+        // Interleaved like every call here (the grain is reentrant); the sweep touches state only between awaits.
+        _leaseTimer = this.RegisterGrainTimer(ExpireLeasesAsync, new GrainTimerCreationOptions(sweep, sweep) { Interleave = true });
         LogActivated(logger, _key.ToString(), _placement.Layers.ToString(), _executor.PageCount, _executor.PageSize, model.Options.Device);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _leaseTimer?.Dispose();
+        _draining?.Dispose();
         _tracking?.Dispose();
         _executor?.Dispose();
         return Task.CompletedTask;
     }
 
-    public Task<PageReservation> ReservePagesAsync(string sequenceId, int totalTokens)
+    public Task<PageReservation> ReservePagesAsync(string sequenceId, int totalTokens, int epoch = 0)
     {
         bool granted = _pages.TryReserve(sequenceId, totalTokens);
+        if (granted)
+        {
+            _epochs[sequenceId] = Math.Max(epoch, _epochs.GetValueOrDefault(sequenceId));
+            _leases.Renew(sequenceId, time.GetUtcNow());
+        }
         var pages = granted ? _pages.GetTable(sequenceId).ToArray() : [];
         return Task.FromResult(new PageReservation(granted, pages, _pages.FreePages, _executor.PageCount, _executor.PageSize));
     }
@@ -88,10 +105,16 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         return Task.CompletedTask;
     }
 
-    public Task RegisterSamplingAsync(string sequenceId, SamplingSettings sampling, int[] promptTokenIds, long seed)
+    public Task RenewLeaseAsync(string sequenceId)
+    {
+        _leases.RenewKnown(sequenceId, time.GetUtcNow());
+        return Task.CompletedTask;
+    }
+
+    public Task RegisterSamplingAsync(string sequenceId, SamplingSettings sampling, int[] promptTokenIds, int[] outputTokenIds, long seed)
     {
         if (!IsLast) throw new InvalidOperationException($"stage {_key} is not the last stage; sampling is registered on the last one");
-        _sampling[sequenceId] = new SamplingState(sampling, promptTokenIds, seed);
+        _sampling[sequenceId] = new SamplingState(sampling, promptTokenIds, outputTokenIds, seed);
         return Task.CompletedTask;
     }
 
@@ -120,6 +143,13 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
             LogDropped(logger, _key.ToString(), message.SequenceId);
             return;
         }
+        if (message.Epoch < _epochs.GetValueOrDefault(message.SequenceId))
+        {
+            // Sent before the sequence started a replay: its K/V would land on the replay's.
+            LogStale(logger, _key.ToString(), message.SequenceId, message.Epoch);
+            return;
+        }
+        _leases.Renew(message.SequenceId, time.GetUtcNow());
         var work = new StageWork
         {
             SequenceId = message.SequenceId,
@@ -151,6 +181,7 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         }
 
         if (!_pages.TryGetTable(message.SequenceId, out _)) return; // freed meanwhile: nobody waits for it
+        if (message.Epoch < _epochs.GetValueOrDefault(message.SequenceId)) return; // a replay began meanwhile
         if (_next is { } next)
         {
             await next.SubmitAsync(message with { TokenIds = null, Hidden = result.Hidden, SentAtTicks = time.GetUtcNow().UtcTicks, From = _labels });
@@ -165,6 +196,7 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
             Logprob = result.Token?.Logprob ?? 0,
             TopTokenIds = result.Token?.TopLogprobs.Select(t => t.TokenId).ToArray() ?? [],
             TopLogprobs = result.Token?.TopLogprobs.Select(t => t.Logprob).ToArray() ?? [],
+            Epoch = message.Epoch,
             SentAtTicks = time.GetUtcNow().UtcTicks,
             From = _labels,
         });
@@ -188,6 +220,9 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         LargestDecodeMessageBytes = _largestDecodeBytes,
         SmallestDecodeMessageBytes = _smallestDecodeBytes == int.MaxValue ? 0 : _smallestDecodeBytes,
         HiddenSize = _executor.Config.HiddenSize,
+        LeaseExpiries = _leaseExpiries,
+        ProcessWorkingSetBytes = Environment.WorkingSet,
+        ManagedHeapBytes = GC.GetGCMemoryInfo().HeapSizeBytes,
     });
 
     private Task FailAsync(StageMessage message, string error) => Sequence(message.SequenceId).OnStageOutcomeAsync(new StageOutcome
@@ -195,6 +230,7 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         SequenceId = message.SequenceId,
         ComputedTokens = message.CachedTokens,
         Error = error,
+        Epoch = message.Epoch,
     });
 
     private ISequenceGrain Sequence(string sequenceId) => GrainFactory.GetGrain<ISequenceGrain>(sequenceId);
@@ -228,5 +264,20 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
     {
         _pages.Free(sequenceId);
         _sampling.Remove(sequenceId);
+        _epochs.Remove(sequenceId);
+        _leases.Forget(sequenceId);
+    }
+
+    /// <summary>Frees the pages of sequences silent for a whole lease (their grain died with its silo).</summary>
+    private Task ExpireLeasesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var sequenceId in _leases.Expired(time.GetUtcNow()))
+        {
+            if (_inFlight.ContainsKey(sequenceId)) continue; // a step is running: it is not silent
+            LogLeaseExpired(logger, _key.ToString(), sequenceId, _leases.Lease.TotalSeconds);
+            _leaseExpiries++;
+            Release(sequenceId);
+        }
+        return Task.CompletedTask;
     }
 }

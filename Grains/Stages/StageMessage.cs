@@ -29,6 +29,12 @@ public sealed record StageMessage
     /// <summary>The stages of the plan the sequence runs on: a stage activated for another plan refuses the step.</summary>
     [Id(6)] public required int StageCount { get; init; }
 
+    /// <summary>
+    /// The sequence's attempt: it rises with each replay, and a stage drops steps of an older one
+    /// (a step sent before a silo died must not write K/V over the replay's).
+    /// </summary>
+    [Id(7)] public int Epoch { get; init; }
+
     /// <summary>When the sender handed the message to Orleans (UTC ticks), for the hop-latency histogram.</summary>
     [Id(20)] public long SentAtTicks { get; init; }
 

@@ -24,6 +24,9 @@ public sealed record StageOutcome
 
     [Id(6)] public float[] TopLogprobs { get; init; } = [];
 
+    /// <summary>The attempt (<see cref="StageMessage.Epoch"/>) of the step: reports of an older one are ignored.</summary>
+    [Id(7)] public int Epoch { get; init; }
+
     /// <summary>When the last stage sent the report (UTC ticks), for its hop-latency histogram.</summary>
     [Id(20)] public long SentAtTicks { get; init; }
 

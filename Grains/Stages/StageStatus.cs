@@ -45,4 +45,13 @@ public sealed record StageStatus
 
     /// <summary>The device the stage's layers and pages live on ("cpu", "cuda:N").</summary>
     [Id(16)] public string Device { get; init; } = "";
+
+    /// <summary>Sequences whose pages this stage freed because their lease ran out (their sequence grain was gone).</summary>
+    [Id(30)] public long LeaseExpiries { get; init; }
+
+    /// <summary>The silo process's working set, for leak checks.</summary>
+    [Id(31)] public long ProcessWorkingSetBytes { get; init; }
+
+    /// <summary>The silo's managed heap after the last collection, for leak checks.</summary>
+    [Id(32)] public long ManagedHeapBytes { get; init; }
 }

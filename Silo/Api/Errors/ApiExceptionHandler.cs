@@ -28,6 +28,11 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
         JsonException json => ApiException.BadRequest($"the body is not valid JSON: {json.Message}", code: "invalid_json"),
         // Validation inside the grains (prompt ids, context window, KV capacity) names the problem in its message.
         ArgumentException argument => ApiException.BadRequest(MessageOf(argument), argument.ParamName),
+        // Back-pressure from the replica's admission queue: nothing was started, the client may retry.
+        Cluster.Grains.Admission.ClusterOverloadedException overloaded => new ApiException(StatusCodes.Status429TooManyRequests, overloaded.Message, "rate_limit_error", code: "overloaded")
+        {
+            RetryAfterSeconds = (int)overloaded.RetryAfterSeconds,
+        },
         TimeoutException timeout => ApiException.Unavailable(timeout.Message, retryAfterSeconds: 5),
         _ => new ApiException(StatusCodes.Status500InternalServerError, "internal error: " + exception.Message, "server_error"),
     };

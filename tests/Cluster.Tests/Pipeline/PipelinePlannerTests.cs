@@ -92,4 +92,52 @@ public sealed class PipelinePlannerTests
         Assert.Equal(advert.Layers, back.Layers);
         Assert.Equal((1, 2, 123L), (back.Replica!.Value, back.Replicas, back.MemoryMb));
     }
+
+    private static SiloAdvert Spare(string silo) => new(silo, "m", 5, [], null, 1, 0);
+
+    [Fact]
+    public void Build_WhenTheWholePlanIsUpAndASpareWaits_TheSpareHostsNothing()
+    {
+        var plan = PipelinePlanner.Build("m", [Explicit("a", (0, 2)), Explicit("b", (2, 4)), Explicit("c", (4, 5)), Spare("s")]);
+
+        Assert.Equal(["a", "b", "c"], plan.Stages(0).Select(s => s.Silo));
+    }
+
+    [Fact]
+    public void Build_WhenAMiddleSiloHasGone_TheSpareTakesItsRangeAndTheStageCountStays()
+    {
+        var plan = PipelinePlanner.Build("m", [Explicit("a", (0, 2)), Explicit("c", (4, 5)), Spare("s")]);
+
+        Assert.True(plan.IsComplete, plan.Problem);
+        Assert.Equal(["a", "s", "c"], plan.Stages(0).Select(s => s.Silo));
+        Assert.Equal((2, 4), (plan.Stages(0)[1].Layers.Start, plan.Stages(0)[1].Layers.End));
+    }
+
+    [Fact]
+    public void Build_WhenTheLastSiloHasGone_TheSpareTakesTheLastLayers()
+    {
+        var plan = PipelinePlanner.Build("m", [Explicit("a", (0, 2)), Explicit("b", (2, 4)), Spare("s")]);
+
+        Assert.Equal(["a", "b", "s"], plan.Stages(0).Select(s => s.Silo));
+        Assert.True(plan.Stages(0)[^1].Layers.IsLast);
+    }
+
+    [Fact]
+    public void Build_WhenOnlySparesServe_IsIncomplete()
+    {
+        var plan = PipelinePlanner.Build("m", [Spare("s"), Spare("t")]);
+
+        Assert.False(plan.IsComplete);
+        Assert.Contains("spare", plan.Problem);
+    }
+
+    [Fact]
+    public void FromMetadata_WhenTheSiloIsASpare_ReadsBackASpare()
+    {
+        var advert = SiloAdvert.FromMetadata("s", Spare("s").ToMetadata());
+
+        Assert.NotNull(advert);
+        Assert.True(advert.Spare);
+        Assert.False(advert.Automatic);
+    }
 }
