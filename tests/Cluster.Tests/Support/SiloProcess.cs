@@ -32,6 +32,25 @@ public sealed class SiloProcess : IDisposable
 
     public string Name { get; }
 
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>SIGKILL: the silo dies at once, mid-step, with no chance to tell anyone (.NET's Kill is SIGKILL on Unix).</summary>
+    public void KillHard()
+    {
+        _process.Kill();
+        _process.WaitForExit(10_000);
+    }
+
+    /// <summary>SIGTERM: the host stops gracefully (drains) and exits; false if it is still running after <paramref name="timeout"/>.</summary>
+    public bool Terminate(TimeSpan timeout)
+    {
+        if (SendSignal(_process.Id, 15) != 0) throw new InvalidOperationException($"could not signal silo {Name}");
+        return _process.WaitForExit(timeout);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
     public string Log
     {
         get { lock (_log) return _log.ToString(); }

@@ -1,0 +1,99 @@
+using Cluster.Grains.Client;
+using Cluster.Grains.Hosting;
+using Cluster.Grains.Routing;
+using Cluster.Grains.Stages;
+using Cluster.Tests.Support;
+
+namespace Cluster.Tests.Reliability;
+
+/// <summary>
+/// Real silo processes over Redis membership: stories260K split 2/2/1 over three silos, plus
+/// spares that host nothing until a silo goes. One cluster per test (a test kills silos), started
+/// with short stall checks and leases so recovery is measured in seconds.
+/// </summary>
+public sealed class SpareCluster : IAsyncDisposable
+{
+    public const string Model = "stories260k";
+    private static readonly string[] Plan = ["0-1", "2-3", "4"];
+    private readonly List<SiloProcess> _silos = [];
+    private ClientHost? _client;
+
+    private SpareCluster(string clusterId) => ClusterId = clusterId;
+
+    public string ClusterId { get; }
+
+    public IClusterClient Client => _client!.Client;
+
+    /// <summary>The three stage silos in layer order, then the spares.</summary>
+    public IReadOnlyList<SiloProcess> Silos => _silos;
+
+    public IRouterGrain Router => Client.GetGrain<IRouterGrain>(Model);
+
+    public string Logs => string.Join("\n", _silos.Select(s => $"--- {s.Name}\n{s.Log}"));
+
+    public static async Task<SpareCluster> StartAsync(int spares, IEnumerable<string> extra)
+    {
+        var cluster = new SpareCluster("rel-" + Guid.NewGuid().ToString("N")[..8]);
+        var options = extra.ToArray();
+        try
+        {
+            // The stage silos first: a spare that joined a half-formed cluster would take a range as
+            // if its silo had gone (harmless, but not the layout these tests describe).
+            cluster._silos.AddRange(await Task.WhenAll(Plan.Select((layers, i) => cluster.StartSiloAsync($"silo{i} ({layers})", ["--layers", layers, .. options]))));
+            cluster._client = await ClientHost.RedisAsync(cluster.ClusterId);
+            await cluster.Client.WaitForPlanAsync(Model, TimeSpan.FromSeconds(60));
+            await cluster.Router.GetStagesAsync(); // every stage loaded before any request
+            for (int i = 0; i < spares; i++) cluster._silos.Add(await cluster.StartSiloAsync($"spare{i}", ["--spare", "true", .. options]));
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private Task<SiloProcess> StartSiloAsync(string name, IEnumerable<string> args) => SiloProcess.StartAsync(name, [
+        "--redis", TestEnvironment.RedisConnection, "--cluster-id", ClusterId,
+        "--silo-port", TestEnvironment.FreePort().ToString(), "--gateway-port", TestEnvironment.FreePort().ToString(),
+        "--model", SharedModels.Stories260K, "--model-name", Model, "--device", "cpu", "--page-size", "8", "--prefill-chunk", "32",
+        .. args,
+    ], TimeSpan.FromSeconds(120));
+
+    /// <summary>Stage figures, retried while a silo's death is still being noticed.</summary>
+    public async Task<StageStatus[]> StagesAsync()
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await Router.GetStagesAsync();
+            }
+            catch (Exception) when (attempt < 20)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    /// <summary>Waits (bounded) until every stage's pool is full again; returns the last figures.</summary>
+    public async Task<StageStatus[]> WaitForFullPoolsAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var stages = await StagesAsync();
+        while (stages.Any(s => s.FreePages != s.PageCount) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+            stages = await StagesAsync();
+        }
+        return stages;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null) await _client.DisposeAsync();
+        foreach (var silo in _silos) silo.Dispose();
+    }
+
+    public static SiloModel OpenSource() => SiloModel.Open(new ClusterSiloOptions { Model = SharedModels.Stories260K });
+}

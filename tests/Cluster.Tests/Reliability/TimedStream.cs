@@ -1,0 +1,51 @@
+using Cluster.Grains.Sequences;
+
+namespace Cluster.Tests.Reliability;
+
+/// <summary>One request's stream as the caller saw it: every token with its index and arrival time, and how it ended.</summary>
+public sealed class TimedStream
+{
+    private readonly List<(GeneratedToken Token, DateTime At)> _tokens = [];
+
+    public IReadOnlyList<(GeneratedToken Token, DateTime At)> Tokens
+    {
+        get { lock (_tokens) return _tokens.ToArray(); }
+    }
+
+    public int Count
+    {
+        get { lock (_tokens) return _tokens.Count; }
+    }
+
+    public Exception? Error { get; private set; }
+
+    public int[] Ids => Tokens.Select(t => t.Token.TokenId).ToArray();
+
+    /// <summary>Indexes 0, 1, 2, ... with no gap and no repeat.</summary>
+    public bool Contiguous => Tokens.Select((t, i) => t.Token.Index == i).All(x => x);
+
+    /// <summary>Tokens whose index is not the next expected one (repeated or after a gap).</summary>
+    public int Misplaced => Tokens.Select((t, i) => t.Token.Index == i ? 0 : 1).Sum();
+
+    /// <summary>The longest wait between tokens that spans <paramref name="moment"/> (the recovery, if it does).</summary>
+    public TimeSpan GapAround(DateTime moment)
+    {
+        var times = Tokens.Select(t => t.At).ToList();
+        for (int i = 1; i < times.Count; i++)
+            if (times[i - 1] <= moment && times[i] >= moment) return times[i] - times[i - 1];
+        return TimeSpan.Zero;
+    }
+
+    public async Task RunAsync(IAsyncEnumerable<GeneratedToken> stream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var token in stream.WithCancellation(cancellationToken))
+                lock (_tokens) _tokens.Add((token, DateTime.UtcNow));
+        }
+        catch (Exception e)
+        {
+            Error = e;
+        }
+    }
+}
