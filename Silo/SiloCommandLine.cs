@@ -35,6 +35,7 @@ public static class SiloCommandLine
         ["--device-memory-mb"] = "Cluster:DeviceMemoryMb",
         ["--replicas"] = "Cluster:Replicas",
         ["--spare"] = "Cluster:Spare",
+        ["--probe-timeout"] = "Cluster:ProbeTimeoutSeconds",
         ["--max-queued"] = "Cluster:MaxQueuedRequests",
         ["--stall-check"] = "Cluster:StallCheckSeconds",
         ["--max-recoveries"] = "Cluster:MaxRecoveries",

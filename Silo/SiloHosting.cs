@@ -23,6 +23,16 @@ public static class SiloHosting
             });
             // Loopback for a one-machine cluster; --advertise names the address other hosts reach this silo at.
             var advertise = join["Advertise"] is { Length: > 0 } address ? IPAddress.Parse(address) : IPAddress.Loopback;
+            // How fast a silo that died without a word (SIGKILL, power) is declared dead: its stages'
+            // sequences replay only after that. Orleans' defaults take ~15 s; --probe-timeout 1 about 3.
+            if (join.GetValue<double?>("ProbeTimeoutSeconds") is { } probe)
+            {
+                silo.Configure<ClusterMembershipOptions>(o =>
+                {
+                    o.ProbeTimeout = TimeSpan.FromSeconds(probe);
+                    o.NumMissedProbesLimit = 2;
+                });
+            }
             silo.ConfigureEndpoints(advertise, join.GetValue("SiloPort", 11111), join.GetValue("GatewayPort", 30000), listenOnAnyHostAddress: join["Advertise"] is { Length: > 0 });
         }
         else

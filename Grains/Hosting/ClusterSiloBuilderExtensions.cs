@@ -31,7 +31,10 @@ public static class ClusterSiloBuilderExtensions
         builder.Services.AddSingleton<PipelinePlanView>();
         builder.Services.AddSingleton<AdmissionQueue>();
         builder.Services.AddSingleton<SiloLiveness>();
-        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloDrain>();
+        builder.Services.AddSingleton<SiloDrain>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
+        // The drain runs inside the host's stop: give it its timeout and the rest of the stop some room.
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.DrainTimeoutSeconds + 30));
         // The stage and sequence grains record into these; TryAdd: the telemetry setup may register them first.
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -16,7 +16,7 @@ public sealed class KillTests(ITestOutputHelper output)
     private const int Streams = 16;
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(3);
 
-    private static readonly string[] Options = ["--kv-cache-mb", "4", "--stall-check", "0.5", "--page-lease", "8"];
+    private static readonly string[] Options = ["--kv-cache-mb", "4", "--stall-check", "0.5", "--page-lease", "8", "--probe-timeout", "1"];
 
     [RedisFact]
     public Task Generate_WhenAMiddleStageSiloIsKilledMidDecode_EveryRequestFinishesWithTheUndisturbedTokens() => KillMidDecodeAsync(victim: 1);
@@ -29,14 +29,14 @@ public sealed class KillTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(Bound);
         using var source = SpareCluster.OpenSource();
         using var reference = new ReferenceForward(ReferenceCheckpoint.Open());
-        await using var cluster = await SpareCluster.StartAsync(spares: 1, Options);
         int vocab = source.Config.VocabSize;
         var requests = Enumerable.Range(0, Streams).Select(i => new GenerateRequest(
             Requests.Prompt(700 + i, 5 + 3 * i, vocab),
             i % 2 == 0
-                ? SamplingSettings.Greedy with { MaxTokens = 160, IgnoreEos = true }
-                : new SamplingSettings { Temperature = 0.9f, TopK = 40, Seed = 90 + i, MaxTokens = 160, IgnoreEos = true })).ToArray();
+                ? SamplingSettings.Greedy with { MaxTokens = 100, IgnoreEos = true }
+                : new SamplingSettings { Temperature = 0.9f, TopK = 40, Seed = 90 + i, MaxTokens = 100, IgnoreEos = true })).ToArray();
         var expected = requests.Select(r => Oracle.Generate(reference, source.Config, r)).ToArray();
+        await using var cluster = await SpareCluster.StartAsync(spares: 1, Options);
         var before = await cluster.StagesAsync();
 
         var streams = requests.Select(_ => new TimedStream()).ToArray();
