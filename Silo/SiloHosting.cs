@@ -30,5 +30,7 @@ public static class SiloHosting
             silo.UseLocalhostClustering(join.GetValue("SiloPort", 11111), join.GetValue("GatewayPort", 30000));
         }
         silo.AddInferenceCluster(o => configuration.GetSection(ClusterSiloOptions.Section).Bind(o));
+        // Trace context flows through grain calls, so stage steps nest under their request's span.
+        silo.AddActivityPropagation();
     }
 }

@@ -1,6 +1,7 @@
 using Cluster.Grains.Pipeline;
 using Cluster.Grains.Placement;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -26,6 +27,10 @@ public static class ClusterSiloBuilderExtensions
         builder.Services.AddSingleton(model);
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton<PipelinePlanView>();
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Telemetry.StageMetrics>();
+        builder.Services.AddSingleton<Telemetry.SequenceMetrics>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StageWarmup>();
         builder.Services.AddPlacementDirector<PipelineStagePlacementStrategy, PipelineStagePlacementDirector>();
         builder.Services.AddPlacementDirector<LastStageSiloPlacementStrategy, LastStageSiloPlacementDirector>();

@@ -4,6 +4,7 @@ using Cluster.Grains.Hosting;
 using Cluster.Grains.Pipeline;
 using Cluster.Grains.Placement;
 using Cluster.Grains.Stages;
+using Cluster.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Cluster.Grains.Sequences;
@@ -24,7 +25,8 @@ namespace Cluster.Grains.Sequences;
 // activation's thread; awaits between reads and writes of it are in GenerateAsync only, before
 // any report can arrive (nothing is sent before the reservations are done).
 [Reentrant]
-public sealed partial class SequenceGrain(PipelinePlanView plans, SiloModel model, ILocalSiloDetails local, ILogger<SequenceGrain> logger) : Grain, ISequenceGrain
+public sealed partial class SequenceGrain(PipelinePlanView plans, SiloModel model, ILocalSiloDetails local, SequenceMetrics metrics, StageMetrics stageMetrics,
+    TimeProvider time, ILogger<SequenceGrain> logger) : Grain, ISequenceGrain
 {
     private readonly List<int> _outputs = [];
     private SequenceKey _key;
@@ -38,6 +40,7 @@ public sealed partial class SequenceGrain(PipelinePlanView plans, SiloModel mode
     private Channel<GeneratedToken>? _channel;
     private bool _started;
     private bool _finished;
+    private SequenceTimeline _timeline = null!;
 
     private string Id => _key.ToString();
 
@@ -61,8 +64,19 @@ public sealed partial class SequenceGrain(PipelinePlanView plans, SiloModel mode
         _seed = request.Sampling.ToEngine().ResolveSeed(); // drawn once and kept: a replay draws the same tokens
         _stopIds = [.. request.Sampling.StopTokenIds, .. request.Sampling.IgnoreEos ? [] : model.Config.EosTokenIds];
 
+        _timeline = new SequenceTimeline(metrics, time, _key.Model, _key.Replica);
         // The last sampled token is streamed but never computed, so this many positions get K/V.
-        await ReserveEverywhereAsync(_prompt.Length + _maxTokens - 1, cancellationToken);
+        _timeline.Waiting();
+        try
+        {
+            await ReserveEverywhereAsync(_prompt.Length + _maxTokens - 1, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            _timeline.Refused(e);
+            throw;
+        }
+        _timeline.Admitted();
         try
         {
             await _stages[^1].RegisterSamplingAsync(Id, request.Sampling, _prompt, _seed);
@@ -71,11 +85,15 @@ public sealed partial class SequenceGrain(PipelinePlanView plans, SiloModel mode
             while (await WaitForTokensAsync(cancellationToken))
             {
                 while (_channel.Reader.TryRead(out var token))
+                {
+                    _timeline.Token(_prompt.Length, token.Finish);
                     yield return token;
+                }
             }
         }
         finally
         {
+            _timeline.Finished(cancelled: cancellationToken.IsCancellationRequested);
             if (!_finished) LogStopped(logger, Id, _outputs.Count);
             _finished = true;
             await FreeEverywhereAsync();
@@ -84,6 +102,7 @@ public sealed partial class SequenceGrain(PipelinePlanView plans, SiloModel mode
 
     public async Task OnStageOutcomeAsync(StageOutcome outcome)
     {
+        if (outcome.From is { } lastStage) stageMetrics.RecordHop(lastStage, outcome.SentAtTicks);
         if (_finished || _channel is null) return;
         if (outcome.Error is { } error)
         {
