@@ -1,6 +1,7 @@
 using System.Net;
 using Cluster.Grains.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Cluster.Silo;
 
@@ -32,5 +33,7 @@ public static class SiloHosting
         silo.AddInferenceCluster(o => configuration.GetSection(ClusterSiloOptions.Section).Bind(o));
         // Trace context flows through grain calls, so stage steps nest under their request's span.
         silo.AddActivityPropagation();
+        // The Orleans Dashboard is opt-in (--dashboard true): its grain profiler costs a little on every call.
+        if (configuration.GetValue<bool>(Telemetry.TelemetryHosting.DashboardKey)) silo.AddDashboard();
     }
 }

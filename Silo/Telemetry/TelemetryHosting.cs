@@ -3,6 +3,7 @@ using Cluster.Grains.Telemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Orleans.Dashboard;
 
 namespace Cluster.Silo.Telemetry;
 
@@ -14,6 +15,9 @@ namespace Cluster.Silo.Telemetry;
 public static class TelemetryHosting
 {
     private const string OrleansMeter = "Microsoft.Orleans";
+
+    /// <summary>Configuration key of the <c>--dashboard</c> switch: the Orleans Dashboard at <c>/dashboard</c>.</summary>
+    public const string DashboardKey = "Cluster:Dashboard";
 
     public static WebApplicationBuilder AddClusterTelemetry(this WebApplicationBuilder builder)
     {
@@ -36,6 +40,7 @@ public static class TelemetryHosting
     public static WebApplication MapClusterTelemetry(this WebApplication app)
     {
         app.MapPrometheusScrapingEndpoint("/metrics");
+        if (app.Configuration.GetValue<bool>(DashboardKey)) app.MapOrleansDashboard(routePrefix: "/dashboard");
         return app;
     }
 
