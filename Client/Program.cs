@@ -5,5 +5,6 @@ var root = new RootCommand("Command-line tool for the LLM inference cluster")
 {
     GenerateCommand.Create(),
     EngineBenchCommand.Create(),
+    ExportCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
