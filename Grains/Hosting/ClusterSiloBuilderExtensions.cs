@@ -1,0 +1,35 @@
+using Cluster.Grains.Pipeline;
+using Cluster.Grains.Placement;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+
+namespace Cluster.Grains.Hosting;
+
+public static class ClusterSiloBuilderExtensions
+{
+    /// <summary>
+    /// Serves a model on this silo: opens its checkpoint (failing now, naming the file, if it is
+    /// bad), advertises the layers this silo hosts in its metadata, and registers the placement
+    /// directors that put stages and sequences where the plan says.
+    /// </summary>
+    public static ISiloBuilder AddInferenceCluster(this ISiloBuilder builder, Action<ClusterSiloOptions> configure)
+    {
+        var options = new ClusterSiloOptions();
+        configure(options);
+        var validation = new ClusterSiloOptionsValidator().Validate(null, options);
+        if (validation.Failed) throw new OptionsValidationException(ClusterSiloOptions.Section, typeof(ClusterSiloOptions), validation.Failures);
+
+        var model = SiloModel.Open(options);
+        builder.UseSiloMetadata(model.Advert(silo: "").ToMetadata());
+        builder.Services.AddSingleton(model);
+        builder.Services.AddSingleton(Options.Create(options));
+        builder.Services.AddSingleton<PipelinePlanView>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StageWarmup>();
+        builder.Services.AddPlacementDirector<PipelineStagePlacementStrategy, PipelineStagePlacementDirector>();
+        builder.Services.AddPlacementDirector<LastStageSiloPlacementStrategy, LastStageSiloPlacementDirector>();
+        builder.Services.Configure<SiloMessagingOptions>(m => m.MaxMessageBodySize = options.MaxMessageBodyMb << 20);
+        return builder;
+    }
+}

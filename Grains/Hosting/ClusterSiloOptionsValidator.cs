@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Options;
+
+namespace Cluster.Grains.Hosting;
+
+/// <summary>Checks a silo's serving options; the failure names the option.</summary>
+public sealed class ClusterSiloOptionsValidator : IValidateOptions<ClusterSiloOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ClusterSiloOptions o)
+    {
+        var problems = new List<string>();
+        if (o.Model is { } m && string.IsNullOrWhiteSpace(m)) problems.Add("Model must name a checkpoint path or synthetic:SHAPE (or be unset for the embedded default)");
+        if (o.ModelName is { } n && (n.Length == 0 || n.Contains('/'))) problems.Add($"ModelName '{n}' must be non-empty and contain no '/'");
+        try
+        {
+            Engine.Execution.DtypeNames.Parse(o.Dtype);
+        }
+        catch (ArgumentException e)
+        {
+            problems.Add($"Dtype: {e.Message}");
+        }
+        if (o.PageSize <= 0) problems.Add($"PageSize must be positive (is {o.PageSize})");
+        if (o.PageCount is <= 0) problems.Add($"PageCount must be positive (is {o.PageCount})");
+        if (o.KvCacheMb <= 0) problems.Add($"KvCacheMb must be positive (is {o.KvCacheMb})");
+        if (o.MaxBatchTokens <= 0) problems.Add($"MaxBatchTokens must be positive (is {o.MaxBatchTokens})");
+        if (o.PrefillChunkTokens <= 0 || o.PrefillChunkTokens > o.MaxBatchTokens)
+            problems.Add($"PrefillChunkTokens must be in 1..MaxBatchTokens ({o.MaxBatchTokens}) (is {o.PrefillChunkTokens})");
+        if (o.StageCount <= 0) problems.Add($"StageCount must be positive (is {o.StageCount})");
+        if (new[] { o.Layers is not null, o.Stages is not null, o.Auto }.Count(x => x) > 1) problems.Add("give at most one of Layers, Stages and Auto");
+        if (o.ExpectedSilos <= 0) problems.Add($"ExpectedSilos must be positive (is {o.ExpectedSilos})");
+        if (o.Replicas <= 0) problems.Add($"Replicas must be positive (is {o.Replicas})");
+        if (o.Replica is { } r && (r < 0 || r >= o.Replicas)) problems.Add($"Replica must be in 0..{o.Replicas - 1} (is {r})");
+        if (o.AdmissionTimeoutSeconds < 0) problems.Add("AdmissionTimeoutSeconds must not be negative");
+        if (o.StepTimeoutSeconds <= 0) problems.Add("StepTimeoutSeconds must be positive");
+        if (o.PlanTimeoutSeconds <= 0) problems.Add("PlanTimeoutSeconds must be positive");
+        if (o.MaxMessageBodyMb <= 0) problems.Add("MaxMessageBodyMb must be positive");
+        foreach (var (option, text) in new[] { ("Layers", o.Layers), ("Stages", o.Stages) })
+            if (text is not null && InclusiveRanges.TryParse(text, out _) is { } error) problems.Add($"{option}: {error}");
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

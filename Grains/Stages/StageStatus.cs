@@ -1,0 +1,48 @@
+namespace Cluster.Grains.Stages;
+
+/// <summary>A stage's figures for routing, tests and dashboards.</summary>
+[GenerateSerializer, Immutable, Alias("cluster.stage-status")]
+public sealed record StageStatus
+{
+    [Id(0)] public required string Key { get; init; }
+
+    [Id(1)] public required string Silo { get; init; }
+
+    [Id(2)] public required int FirstLayer { get; init; }
+
+    /// <summary>One past the stage's last layer.</summary>
+    [Id(3)] public required int EndLayer { get; init; }
+
+    [Id(4)] public required int PageCount { get; init; }
+
+    [Id(5)] public required int FreePages { get; init; }
+
+    /// <summary>Sequences holding pages here.</summary>
+    [Id(6)] public required int Sequences { get; init; }
+
+    /// <summary>Work items waiting for the executor's next pass.</summary>
+    [Id(7)] public required int QueueDepth { get; init; }
+
+    [Id(8)] public required long Batches { get; init; }
+
+    /// <summary>Sequence-steps run over all batches.</summary>
+    [Id(9)] public required long SequenceSteps { get; init; }
+
+    [Id(10)] public required int LargestBatch { get; init; }
+
+    [Id(11)] public required long MessagesIn { get; init; }
+
+    /// <summary>Serialized bytes of the stage messages received (what crossed the wire to this stage).</summary>
+    [Id(12)] public required long WireBytesIn { get; init; }
+
+    /// <summary>Serialized size of the largest decode-step message received (one token of one sequence).</summary>
+    [Id(13)] public required int LargestDecodeMessageBytes { get; init; }
+
+    /// <summary>Serialized size of the smallest decode-step message received.</summary>
+    [Id(14)] public required int SmallestDecodeMessageBytes { get; init; }
+
+    [Id(15)] public required int HiddenSize { get; init; }
+
+    /// <summary>The device the stage's layers and pages live on ("cpu", "cuda:N").</summary>
+    [Id(16)] public string Device { get; init; } = "";
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics.Metrics;
+using Cluster.Grains.Sequences;
+
+namespace Cluster.Grains.Telemetry;
+
+/// <summary>
+/// Serving instruments with vLLM's meanings (docs/metrics.md, "Serving metrics"), recorded by
+/// the sequence grains of this silo. Labels: model and replica.
+/// </summary>
+public sealed class SequenceMetrics
+{
+    private readonly UpDownCounter<long> _running;
+    private readonly UpDownCounter<long> _waiting;
+    private readonly Counter<long> _promptTokens;
+    private readonly Counter<long> _generationTokens;
+    private readonly Counter<long> _finished;
+    private readonly Counter<long> _preemptions;
+    private readonly Histogram<double> _queueTime;
+    private readonly Histogram<double> _prefillTime;
+    private readonly Histogram<double> _decodeTime;
+
+    public SequenceMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(ServingTelemetry.MeterName);
+        var phase = new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets.RequestPhaseSeconds };
+        _running = meter.CreateUpDownCounter<long>("cluster.requests.running", "{request}", "Sequences admitted and generating");
+        _waiting = meter.CreateUpDownCounter<long>("cluster.requests.waiting", "{request}", "Sequences waiting for KV pages");
+        _promptTokens = meter.CreateCounter<long>("cluster.prompt_tokens", "{token}", "Prompt tokens processed by prefill");
+        _generationTokens = meter.CreateCounter<long>("cluster.generation_tokens", "{token}", "Tokens generated");
+        _finished = meter.CreateCounter<long>("cluster.requests.finished", "{request}", "Requests that ended, by reason");
+        _preemptions = meter.CreateCounter<long>("cluster.preemptions", "{preemption}", "Sequences preempted and recomputed later");
+        _queueTime = meter.CreateHistogram("cluster.request.queue_time", "s", "Arrival to admission", advice: phase);
+        _prefillTime = meter.CreateHistogram("cluster.request.prefill_time", "s", "Admission to the first token", advice: phase);
+        _decodeTime = meter.CreateHistogram("cluster.request.decode_time", "s", "First token to last token", advice: phase);
+    }
+
+    public void Waiting(string model, int replica, int delta) => _waiting.Add(delta, Tags(model, replica));
+
+    public void Admitted(string model, int replica, TimeSpan queued)
+    {
+        _running.Add(1, Tags(model, replica));
+        _queueTime.Record(queued.TotalSeconds, Tags(model, replica));
+    }
+
+    public void Prefilled(string model, int replica, int promptTokens, TimeSpan prefill)
+    {
+        _promptTokens.Add(promptTokens, Tags(model, replica));
+        _prefillTime.Record(prefill.TotalSeconds, Tags(model, replica));
+    }
+
+    public void Generated(string model, int replica) => _generationTokens.Add(1, Tags(model, replica));
+
+    public void Preempted(string model, int replica) => _preemptions.Add(1, Tags(model, replica));
+
+    /// <param name="admitted">whether the sequence was running (holds one of the running count).</param>
+    /// <param name="decode">first token to last, when there was a first token.</param>
+    public void Finished(string model, int replica, string reason, bool admitted, TimeSpan? decode)
+    {
+        var tags = Tags(model, replica);
+        if (admitted) _running.Add(-1, tags);
+        if (decode is { } d) _decodeTime.Record(d.TotalSeconds, tags);
+        _finished.Add(1, [.. tags, new("finished_reason", reason)]);
+    }
+
+    public static string Reason(FinishReason? finish, Exception? error) => finish switch
+    {
+        FinishReason.Stop => "stop",
+        FinishReason.Length => "length",
+        _ when error is OperationCanceledException => "cancelled",
+        _ when error is not null => "error",
+        _ => "cancelled",
+    };
+
+    private static KeyValuePair<string, object?>[] Tags(string model, int replica) =>
+        [new("model", model), new("replica", replica.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+}

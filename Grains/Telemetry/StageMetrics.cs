@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Cluster.Engine.Execution;
+using Cluster.Engine.Paging;
+
+namespace Cluster.Grains.Telemetry;
+
+/// <summary>
+/// Per-stage instruments (docs/metrics.md, "Per-stage metrics"): pass sizes and times are
+/// recorded as each pass completes on the executor thread; queue depth, busy fraction and page
+/// counts are read from the live stages of this silo when the exporter collects.
+/// </summary>
+public sealed class StageMetrics
+{
+    private static readonly TimeSpan BusyWindowLength = TimeSpan.FromSeconds(10);
+    private readonly ConcurrentDictionary<StageLabels, StageProbe> _stages = new();
+    private readonly Histogram<int> _batchSize;
+    private readonly Histogram<int> _batchTokens;
+    private readonly Histogram<double> _forward;
+    private readonly Histogram<double> _hop;
+    private readonly TimeProvider _time;
+
+    public StageMetrics(IMeterFactory meters, TimeProvider time)
+    {
+        _time = time;
+        var meter = meters.Create(ServingTelemetry.MeterName);
+        _batchSize = meter.CreateHistogram("cluster.stage.batch.size", "{sequence}", "Sequences in each forward pass",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = Buckets.BatchSequences });
+        _batchTokens = meter.CreateHistogram("cluster.stage.batch.tokens", "{token}", "Tokens in each forward pass",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = Buckets.BatchTokens });
+        _forward = meter.CreateHistogram("cluster.stage.forward.duration", "s", "Wall time of one forward pass of the stage's layers",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets.ForwardSeconds });
+        _hop = meter.CreateHistogram("cluster.stage.hop.duration", "s", "From a stage sending its activations to the next stage receiving them",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets.HopSeconds });
+        meter.CreateObservableGauge("cluster.stage.queue.depth", () => Observe(p => (long)p.Executor.QueueDepth), "{message}", "Steps received and not yet in a forward pass");
+        meter.CreateObservableGauge("cluster.stage.busy_ratio", () => Observe(p => p.Busy.Fraction()), "1", "Fraction of the last 10 s spent in forward passes");
+        meter.CreateObservableGauge("cluster.stage.pages.used", () => Observe(p => (long)p.Pages().UsedPages), "{page}", "KV pages held by sequences");
+        meter.CreateObservableGauge("cluster.stage.pages.free", () => Observe(p => (long)p.Pages().FreePages), "{page}", "KV pages on the free list");
+        meter.CreateObservableGauge("cluster.kv_cache.usage_ratio", () => Observe(p => p.Pages().KvUsage), "1", "Fraction of the stage's KV page pool in use");
+        meter.CreateObservableCounter("cluster.prefix_cache.queries", () => ObserveFirstStages(p => p.Pages().PrefixQueryTokens), "{token}", "Prompt tokens looked up in the prefix cache");
+        meter.CreateObservableCounter("cluster.prefix_cache.hits", () => ObserveFirstStages(p => p.Pages().PrefixHitTokens), "{token}", "Prompt tokens found in the prefix cache");
+        meter.CreateObservableGauge("cluster.cache_config.info", () => _stages.Select(s => new Measurement<long>(1,
+            [.. s.Key.Tags(), new("page_size", s.Value.Executor.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+             new("page_count", s.Value.Executor.PageCount.ToString(System.Globalization.CultureInfo.InvariantCulture))])), "1", "KV cache configuration of the stage (labels)");
+    }
+
+    /// <summary>Starts observing a stage; dispose the result when the stage deactivates.</summary>
+    public IDisposable Track(StageLabels labels, StageExecutor executor, Func<PagePoolStats> pages)
+    {
+        var probe = new StageProbe(labels, executor, pages, new BusyWindow(BusyWindowLength, _time), this);
+        _stages[labels] = probe;
+        return probe;
+    }
+
+    /// <summary>Records the hop that delivered a message sent at <paramref name="sentAtTicks"/> (UTC), under the sender's labels.</summary>
+    public void RecordHop(StageLabels sender, long sentAtTicks)
+    {
+        if (sentAtTicks <= 0) return;
+        double seconds = (_time.GetUtcNow().UtcTicks - sentAtTicks) / (double)TimeSpan.TicksPerSecond;
+        _hop.Record(Math.Max(0, seconds), sender.Tags());
+    }
+
+    private IEnumerable<Measurement<T>> Observe<T>(Func<StageProbe, T> read) where T : struct =>
+        _stages.Values.Select(p => new Measurement<T>(read(p), p.Labels.Tags()));
+
+    /// <summary>Serving-level counters kept by the pools of first stages, labelled by model and replica only.</summary>
+    private IEnumerable<Measurement<long>> ObserveFirstStages(Func<StageProbe, long> read) =>
+        _stages.Values.Where(p => p.Labels.Stage == 0).Select(p => new Measurement<long>(read(p),
+            new KeyValuePair<string, object?>("model", p.Labels.Model),
+            new KeyValuePair<string, object?>("replica", p.Labels.Replica.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+
+    private sealed class StageProbe : IDisposable
+    {
+        private readonly StageMetrics _owner;
+        private readonly KeyValuePair<string, object?>[] _tags;
+
+        public StageProbe(StageLabels labels, StageExecutor executor, Func<PagePoolStats> pages, BusyWindow busy, StageMetrics owner)
+        {
+            Labels = labels;
+            Executor = executor;
+            Pages = pages;
+            Busy = busy;
+            _owner = owner;
+            _tags = labels.Tags();
+            executor.Statistics.BatchCompleted += OnPass;
+        }
+
+        public StageLabels Labels { get; }
+        public StageExecutor Executor { get; }
+        public Func<PagePoolStats> Pages { get; }
+        public BusyWindow Busy { get; }
+
+        private void OnPass(int sequences, int tokens, TimeSpan elapsed)
+        {
+            _owner._batchSize.Record(sequences, _tags);
+            _owner._batchTokens.Record(tokens, _tags);
+            _owner._forward.Record(elapsed.TotalSeconds, _tags);
+            Busy.Record(elapsed);
+        }
+
+        public void Dispose()
+        {
+            Executor.Statistics.BatchCompleted -= OnPass;
+            _owner._stages.TryRemove(new KeyValuePair<StageLabels, StageProbe>(Labels, this));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Text.Json.Nodes;
+using Cluster.Grains.Sequences;
+using Cluster.Silo.Api.Admission;
+using Cluster.Silo.Api.Errors;
+using Cluster.Silo.Api.Models;
+using Cluster.Silo.Api.Requests;
+using Cluster.Silo.Api.Streaming;
+
+namespace Cluster.Silo.Api.Generation;
+
+/// <summary>
+/// What completions and chat share after parsing: the context-window check, admission, running
+/// the generation and answering as one JSON body or as a server-sent event stream. The endpoint
+/// supplies the OpenAI shapes through <see cref="IResponseShape"/>.
+/// </summary>
+public sealed partial class GenerationResponder(IGrainFactory grains, ServedModel model, AdmissionGate admission, ILogger<GenerationResponder> logger)
+{
+    public async Task RespondAsync(HttpContext context, IReadOnlyList<int> prompt, string promptParam, GenerationOptions options, IResponseShape shape)
+    {
+        if (prompt.Count == 0) throw ApiException.BadRequest($"{promptParam} is empty", promptParam);
+        if (prompt.Count >= model.ContextWindow)
+        {
+            throw ApiException.BadRequest(
+                $"{promptParam} is {prompt.Count} tokens; the context window of '{model.Id}' is {model.ContextWindow}, which leaves no room to generate",
+                promptParam, "context_length_exceeded");
+        }
+        var aborted = context.RequestAborted;
+        using var slot = await admission.EnterAsync(aborted);
+        var generator = new TextGenerator(grains, model);
+        var stream = generator.GenerateAsync(prompt, options, aborted);
+        try
+        {
+            if (options.Stream) await StreamAsync(context, prompt.Count, options, shape, stream);
+            else await WholeAsync(context, prompt.Count, shape, stream);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client went away: the generation has been cancelled and its pages freed; nobody is left to answer.
+            LogClientGone(logger, context.TraceIdentifier);
+        }
+    }
+
+    private static async Task WholeAsync(HttpContext context, int promptTokens, IResponseShape shape, IAsyncEnumerable<GenerationDelta> stream)
+    {
+        var text = new System.Text.StringBuilder();
+        var tokens = new List<TokenLogprobs>();
+        FinishReason finish = FinishReason.Length;
+        int completionTokens = 0;
+        await foreach (var delta in stream)
+        {
+            text.Append(delta.Text);
+            tokens.AddRange(delta.Tokens);
+            completionTokens = delta.CompletionTokens;
+            if (delta.Finish is { } f) finish = f;
+        }
+        var body = shape.Whole(text.ToString(), tokens, FinishName(finish), Usage(promptTokens, completionTokens));
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+    }
+
+    private async Task StreamAsync(HttpContext context, int promptTokens, GenerationOptions options, IResponseShape shape, IAsyncEnumerable<GenerationDelta> stream)
+    {
+        var events = new ServerSentEvents(context.Response);
+        var aborted = context.RequestAborted;
+        int completionTokens = 0;
+        try
+        {
+            if (shape.First() is { } first) await events.WriteAsync(first, aborted);
+            await foreach (var delta in stream)
+            {
+                completionTokens = delta.CompletionTokens;
+                await events.WriteAsync(shape.Chunk(delta.Text, delta.Tokens, delta.Finish is { } f ? FinishName(f) : null), aborted);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !aborted.IsCancellationRequested)
+        {
+            // Headers are gone: the error travels as an event, as OpenAI's streams do.
+            var error = ApiExceptionHandler.Classify(e);
+            if (error.Status >= 500) LogStreamFailed(logger, e, context.TraceIdentifier);
+            if (!events.Started) throw;
+            await events.WriteAsync(JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(error.ToError(), ApiJson.Options))!, aborted);
+            await events.DoneAsync(aborted);
+            return;
+        }
+        if (options.IncludeUsage) await events.WriteAsync(shape.UsageChunk(Usage(promptTokens, completionTokens)), aborted);
+        await events.DoneAsync(aborted);
+    }
+
+    public static string FinishName(FinishReason finish) => finish == FinishReason.Length ? "length" : "stop";
+
+    public static JsonObject Usage(int prompt, int completion) => new()
+    {
+        ["prompt_tokens"] = prompt,
+        ["completion_tokens"] = completion,
+        ["total_tokens"] = prompt + completion,
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Request {Request}: the client disconnected; its generation was cancelled")]
+    private static partial void LogClientGone(ILogger logger, string request);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {Request}: the stream failed")]
+    private static partial void LogStreamFailed(ILogger logger, Exception exception, string request);
+}

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Options;
+
+namespace Cluster.Silo.Api.Hosting;
+
+/// <summary>Fails startup on limits that would make every request wait forever or be refused.</summary>
+public sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ApiOptions o)
+    {
+        var problems = new List<string>();
+        if (o.MaxConcurrentRequests <= 0) problems.Add($"Api:MaxConcurrentRequests must be positive (is {o.MaxConcurrentRequests})");
+        if (o.MaxQueuedRequests < 0) problems.Add($"Api:MaxQueuedRequests must be >= 0 (is {o.MaxQueuedRequests})");
+        if (o.RetryAfterSeconds <= 0) problems.Add($"Api:RetryAfterSeconds must be positive (is {o.RetryAfterSeconds})");
+        if (o.DefaultCompletionMaxTokens <= 0) problems.Add($"Api:DefaultCompletionMaxTokens must be positive (is {o.DefaultCompletionMaxTokens})");
+        if (o.ChatTemplate is { } c && !File.Exists(c)) problems.Add($"Api:ChatTemplate '{c}' does not exist");
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

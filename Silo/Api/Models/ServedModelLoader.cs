@@ -1,0 +1,42 @@
+using Cluster.Grains.Hosting;
+using Cluster.Silo.Api.ChatTemplates;
+using Cluster.Silo.Api.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Cluster.Silo.Api.Models;
+
+/// <summary>Describes the silo's model for the API and compiles its chat template (or falls back to the default).</summary>
+public static partial class ServedModelLoader
+{
+    public static ServedModel Load(SiloModel model, IOptions<ApiOptions> apiOptions, ILogger logger)
+    {
+        // No --model: the Engine's embedded default (random weights, byte vocabulary).
+        bool embedded = string.IsNullOrWhiteSpace(model.Options.Model);
+        if (embedded) LogEmbeddedDefault(logger, model.Name);
+
+        string? source = apiOptions.Value.ChatTemplate is { } path ? File.ReadAllText(path) : model.Tokenizer.ChatTemplate;
+        var (template, own) = (DefaultChatTemplate.Instance, false);
+        if (source is not null)
+        {
+            try
+            {
+                (template, own) = (ChatTemplate.Parse(source), true);
+            }
+            catch (TemplateException e)
+            {
+                LogTemplateFallback(logger, model.Name, e.Message);
+            }
+        }
+        LogServing(logger, model.Name, model.Source, own ? "its own" : "the default");
+        return new ServedModel(model.Name, model.Source, embedded, model.Tokenizer, model.Config.MaxPositionEmbeddings, template, own);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No --model given: serving the embedded default model '{Model}' (random weights, byte vocabulary; its text is not meaningful)")]
+    private static partial void LogEmbeddedDefault(ILogger logger, string model);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The chat template of '{Model}' cannot be run ({Problem}); chat uses the default template instead")]
+    private static partial void LogTemplateFallback(ILogger logger, string model, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving '{Model}' ({Description}) with {Template} chat template")]
+    private static partial void LogServing(ILogger logger, string model, string description, string template);
+}

@@ -1,0 +1,51 @@
+using Cluster.Grains.Hosting;
+using Cluster.Silo.Api.Admission;
+using Cluster.Silo.Api.Chat;
+using Cluster.Silo.Api.Completions;
+using Cluster.Silo.Api.Errors;
+using Cluster.Silo.Api.Generation;
+using Cluster.Silo.Api.Health;
+using Cluster.Silo.Api.Hosting;
+using Cluster.Silo.Api.Models;
+using Cluster.Silo.Api.Status;
+using Microsoft.Extensions.Options;
+
+namespace Cluster.Silo.Api;
+
+/// <summary>The OpenAI-compatible HTTP surface of a silo: registered before the silo is configured, mapped after.</summary>
+public static class OpenAiApiExtensions
+{
+    /// <summary>The API's services and its listening address.</summary>
+    public static WebApplicationBuilder AddOpenAiApi(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        if (HttpUrls.Resolve(configuration) is { } urls) builder.WebHost.UseUrls(urls);
+
+        var services = builder.Services;
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
+        services.AddSingleton(sp => ServedModelLoader.Load(
+            sp.GetRequiredService<SiloModel>(), sp.GetRequiredService<IOptions<ApiOptions>>(), sp.GetRequiredService<ILogger<ServedModel>>()));
+        services.AddSingleton<AdmissionGate>();
+        services.AddSingleton<Readiness>();
+        services.AddSingleton<GenerationResponder>();
+        services.AddHostedService<WarmupService>();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddProblemDetails();
+        return builder;
+    }
+
+    public static WebApplication MapOpenAiApi(this WebApplication app)
+    {
+        // Opened now, so a missing tokenizer or a bad option stops the silo at startup, naming the file.
+        app.Services.GetRequiredService<ServedModel>();
+        app.UseExceptionHandler();
+        app.MapGet("/health", HealthEndpoints.Alive);
+        app.MapGet("/ready", HealthEndpoints.Ready);
+        app.MapGet("/v1/models", ModelsEndpoint.List);
+        app.MapGet("/v1/cluster/status", ClusterStatusEndpoint.GetAsync);
+        app.MapPost("/v1/completions", CompletionsEndpoint.HandleAsync);
+        app.MapPost("/v1/chat/completions", ChatCompletionsEndpoint.HandleAsync);
+        return app;
+    }
+}
