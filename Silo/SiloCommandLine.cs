@@ -46,5 +46,6 @@ public static class SiloCommandLine
         ["--chat-template"] = "Api:ChatTemplate",
         ["--max-concurrent-requests"] = "Api:MaxConcurrentRequests",
         ["--max-queued-requests"] = "Api:MaxQueuedRequests",
+        ["--dashboard"] = Telemetry.TelemetryHosting.DashboardKey,
     };
 }

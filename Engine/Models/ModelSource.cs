@@ -29,7 +29,7 @@ public static class ModelSource
         {
             var shape = spec[SyntheticPrefix.Length..];
             var config = SyntheticShapes.Get(shape);
-            ITextTokenizer tokenizer = tokenizerPath is null ? new ByteTokenizer(config.VocabSize) : TokenizerLoader.Open(tokenizerPath);
+            ITextTokenizer tokenizer = tokenizerPath is null ? new ByteTokenizer(config.VocabSize) : TokenizerLoader.OpenFile(tokenizerPath, config.VocabSize);
             return new LoadedModel(new SyntheticCheckpoint(config), tokenizer, spec, $"synthetic {shape}: deterministic random weights", isEmbeddedDefault: false);
         }
 

@@ -40,7 +40,9 @@ public static class TokenizerLoader
             : throw new ModelFormatException(modelPath, $"no tokenizer given and none of {string.Join(", ", Llama2cNames)} beside it");
     }
 
-    private static BpeTokenizer OpenFile(string path, int? llama2cVocabSize)
+    /// <summary>Opens a tokenizer file on its own (tokenizer.json, .gguf or llama2.c tokenizer.bin).</summary>
+    /// <param name="llama2cVocabSize">for a llama2.c tokenizer.bin: how many tokens to read (the model's vocab size).</param>
+    public static BpeTokenizer OpenFile(string path, int? llama2cVocabSize = null)
     {
         if (!File.Exists(path))
             throw new ModelFormatException(path, "file not found");

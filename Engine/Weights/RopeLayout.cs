@@ -26,4 +26,22 @@ public static class RopeLayout
         using var halves = pairs.transpose(1, 2);
         return halves.reshape(weight.shape); // copies: the transposed view is not contiguous
     }
+
+    /// <summary>
+    /// The inverse of <see cref="InterleavedToRotateHalf"/>: rotate-half rows back to the
+    /// interleaved-pair order GGUF's llama architecture stores (what llama.cpp's converter's
+    /// permute produces), into a new tensor.
+    /// </summary>
+    public static torch.Tensor RotateHalfToInterleaved(torch.Tensor weight, int heads)
+    {
+        long rows = weight.shape[0];
+        if (heads <= 0 || rows % (2L * heads) != 0)
+            throw new ArgumentException($"{rows} rows do not split into {heads} heads of even size", nameof(weight));
+        long half = rows / heads / 2;
+        long[] rest = weight.shape[1..];
+        // (heads, 2, headDim/2, rest...) → (heads, headDim/2, 2, rest...): row i of each half becomes pair i.
+        using var halves = weight.reshape([heads, 2, half, .. rest]);
+        using var pairs = halves.transpose(1, 2);
+        return pairs.reshape(weight.shape);
+    }
 }

@@ -35,11 +35,10 @@ public static class ClusterSiloBuilderExtensions
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
         // The drain runs inside the host's stop: give it its timeout and the rest of the stop some room.
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.DrainTimeoutSeconds + 30));
-        // The stage and sequence grains record into these; TryAdd: the telemetry setup may register them first.
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<StageMetrics>();
-        builder.Services.TryAddSingleton<SequenceMetrics>();
+        builder.Services.AddSingleton<StageMetrics>();
+        builder.Services.AddSingleton<SequenceMetrics>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StageWarmup>();
         builder.Services.AddPlacementDirector<PipelineStagePlacementStrategy, PipelineStagePlacementDirector>();
         builder.Services.AddPlacementDirector<LastStageSiloPlacementStrategy, LastStageSiloPlacementDirector>();

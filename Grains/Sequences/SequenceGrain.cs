@@ -31,8 +31,8 @@ namespace Cluster.Grains.Sequences;
 // the attempt number first, so every report of the attempt it replaces is ignored.
 [Reentrant]
 public sealed partial class SequenceGrain(
-    PipelinePlanView plans, SiloModel model, SiloLiveness liveness, AdmissionQueue admission, SequenceMetrics metrics,
-    ILocalSiloDetails local, ILogger<SequenceGrain> logger) : Grain, ISequenceGrain
+    PipelinePlanView plans, SiloModel model, SiloLiveness liveness, AdmissionQueue admission, SequenceMetrics metrics, StageMetrics stageMetrics,
+    TimeProvider time, ILocalSiloDetails local, ILogger<SequenceGrain> logger) : Grain, ISequenceGrain
 {
     private readonly List<int> _outputs = [];
     private SequenceKey _key;
@@ -51,6 +51,7 @@ public sealed partial class SequenceGrain(
     private DateTime _lastProgress;
     private Channel<GeneratedToken>? _channel;
     private IGrainTimer? _keepAlive;
+    private SequenceTimeline? _timeline;
     private bool _started;
     private bool _admitted;
     private bool _finished;
@@ -86,19 +87,34 @@ public sealed partial class SequenceGrain(
         }
         UsePlan(await plans.WaitAsync(_key.Model, cancellationToken));
 
+        _timeline = new SequenceTimeline(metrics, time, _key.Model, _key.Replica);
+        _timeline.Waiting();
         try
         {
             await AdmitAsync(priority: false, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            _timeline.Refused(e);
+            throw;
+        }
+        _timeline.Admitted();
+        try
+        {
             _channel = Channel.CreateUnbounded<GeneratedToken>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
             await StartAttemptAsync();
             while (await WaitForTokensAsync(cancellationToken))
             {
                 while (_channel.Reader.TryRead(out var token))
+                {
+                    _timeline.Token(_prompt.Length, token.Finish);
                     yield return token;
+                }
             }
         }
         finally
         {
+            _timeline.Finished(cancelled: cancellationToken.IsCancellationRequested);
             if (!_finished) LogStopped(logger, Id, _outputs.Count);
             _finished = true;
             _keepAlive?.Dispose();
@@ -109,6 +125,7 @@ public sealed partial class SequenceGrain(
 
     public async Task OnStageOutcomeAsync(StageOutcome outcome)
     {
+        if (outcome.From is { } lastStage) stageMetrics.RecordHop(lastStage, outcome.SentAtTicks);
         if (_finished || _channel is null || outcome.Epoch != _epoch) return; // a report of an attempt a replay replaced
         _lastProgress = DateTime.UtcNow;
         if (outcome.Error is { } error)
@@ -128,6 +145,8 @@ public sealed partial class SequenceGrain(
         if (finish is not null)
         {
             Finish(null);
+            // The last token needs no K/V: free now, not when the caller gets round to reading it.
+            await FreeEverywhereAsync();
             return;
         }
         await SubmitAsync(new StageMessage
@@ -390,20 +409,25 @@ public sealed partial class SequenceGrain(
         _keepAlive = this.RegisterGrainTimer(RenewLeasesAsync, new GrainTimerCreationOptions(period, period) { Interleave = true });
     }
 
-    private async Task RenewLeasesAsync(CancellationToken cancellationToken)
+    private Task RenewLeasesAsync(CancellationToken cancellationToken)
     {
+        // Each stage on its own: a send to a stage being placed again waits for its placement, and
+        // must not hold up the renewals of the stages that kept their pages.
         var held = _pageTables;
         for (int s = 0; s < held.Length && !_finished; s++)
+            if (held[s] is not null) _ = RenewAsync(_stages[s]);
+        return Task.CompletedTask;
+    }
+
+    private async Task RenewAsync(IStageGrain stage)
+    {
+        try
         {
-            if (held[s] is null) continue;
-            try
-            {
-                await _stages[s].RenewLeaseAsync(Id);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogSendFailed(logger, Id, e.Message); // a gone stage: the replay re-reserves there
-            }
+            await stage.RenewLeaseAsync(Id);
+        }
+        catch (Exception e)
+        {
+            LogSendFailed(logger, Id, e.Message); // a gone stage: the replay re-reserves there
         }
     }
 

@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using Cluster.Grains.Sequences;
 
 namespace Cluster.Grains.Telemetry;
 
@@ -18,6 +18,7 @@ public sealed class SequenceMetrics
     private readonly Histogram<double> _queueTime;
     private readonly Histogram<double> _prefillTime;
     private readonly Histogram<double> _decodeTime;
+    private readonly ConcurrentDictionary<(string Model, int Replica), bool> _announced = new();
 
     public SequenceMetrics(IMeterFactory meters)
     {
@@ -34,7 +35,24 @@ public sealed class SequenceMetrics
         _decodeTime = meter.CreateHistogram("cluster.request.decode_time", "s", "First token to last token", advice: phase);
     }
 
-    public void Waiting(string model, int replica, int delta) => _waiting.Add(delta, Tags(model, replica));
+    public void Waiting(string model, int replica, int delta)
+    {
+        Announce(model, replica);
+        _waiting.Add(delta, Tags(model, replica));
+    }
+
+    /// <summary>
+    /// Publishes the rare counters at zero the first time a pipeline serves, so dashboards and
+    /// alerts see a series (0, not absent) before the first preemption or failure.
+    /// </summary>
+    private void Announce(string model, int replica)
+    {
+        if (!_announced.TryAdd((model, replica), true)) return;
+        var tags = Tags(model, replica);
+        _preemptions.Add(0, tags);
+        foreach (var reason in new[] { "stop", "length", "cancelled", "error" })
+            _finished.Add(0, [.. tags, new("finished_reason", reason)]);
+    }
 
     public void Admitted(string model, int replica, TimeSpan queued)
     {
@@ -62,14 +80,8 @@ public sealed class SequenceMetrics
         _finished.Add(1, [.. tags, new("finished_reason", reason)]);
     }
 
-    public static string Reason(FinishReason? finish, Exception? error) => finish switch
-    {
-        FinishReason.Stop => "stop",
-        FinishReason.Length => "length",
-        _ when error is OperationCanceledException => "cancelled",
-        _ when error is not null => "error",
-        _ => "cancelled",
-    };
+    /// <summary>The <c>finished_reason</c> of a request that ended without a token of its own saying why.</summary>
+    public static string Reason(Exception error) => error is OperationCanceledException ? "cancelled" : "error";
 
     private static KeyValuePair<string, object?>[] Tags(string model, int replica) =>
         [new("model", model), new("replica", replica.ToString(System.Globalization.CultureInfo.InvariantCulture))];

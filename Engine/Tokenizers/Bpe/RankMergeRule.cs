@@ -10,6 +10,7 @@ public sealed class RankMergeRule : IMergeRule
 {
     private readonly Vocabulary _vocabulary;
     private readonly Dictionary<long, int> _ranks;
+    private readonly List<(string Left, string Right)> _pairs = [];
 
     /// <param name="merges">Pairs of token texts, highest priority first.</param>
     /// <param name="skipped">How many merges named a token outside the vocabulary (they can never apply).</param>
@@ -22,7 +23,10 @@ public sealed class RankMergeRule : IMergeRule
         foreach (var (left, right) in merges)
         {
             if (vocabulary.TryGetId(left, out int l) && vocabulary.TryGetId(right, out int r))
-                _ranks.TryAdd(Key(l, r), rank);
+            {
+                if (_ranks.TryAdd(Key(l, r), rank))
+                    _pairs.Add((left, right));
+            }
             else
                 skipped++;
             rank++;
@@ -30,6 +34,12 @@ public sealed class RankMergeRule : IMergeRule
     }
 
     public int Count => _ranks.Count;
+
+    /// <summary>
+    /// The merges that can apply, highest priority first (duplicates and merges naming unknown
+    /// tokens dropped): what a GGUF export writes as <c>tokenizer.ggml.merges</c>.
+    /// </summary>
+    public IReadOnlyList<(string Left, string Right)> Pairs => _pairs;
 
     public bool TryGetPriority(ReadOnlySpan<char> left, ReadOnlySpan<char> right, ReadOnlySpan<char> merged, out float priority)
     {

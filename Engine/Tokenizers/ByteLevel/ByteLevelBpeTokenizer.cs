@@ -19,9 +19,14 @@ public sealed class ByteLevelBpeTokenizer : BpeTokenizer
         : base(vocabulary, metadata, options.ParseSpecialByDefault)
     {
         _options = options;
+        Merges = merges;
         _merger = new BpeMerger(merges);
         _unknownId = vocabulary.IdsOfKind(TokenKind.Unknown).Cast<int?>().FirstOrDefault();
     }
+
+    public RankMergeRule Merges { get; }
+
+    public ByteLevelOptions Options => _options;
 
     protected override void EncodeRaw(string text, bool atTextStart, bool afterSpecial, List<int> output)
     {

@@ -18,6 +18,15 @@ public static class PreTokenizers
         _ => null,
     };
 
+    /// <summary>The <c>tokenizer.ggml.pre</c> name llama.cpp knows a pre-tokenizer by, or null for one it has no name for.</summary>
+    public static string? GgufName(IPreTokenizer preTokenizer) => preTokenizer switch
+    {
+        Gpt2PreTokenizer => "gpt-2",
+        RegexPreTokenizer { Pattern: Llama3Pattern } => "llama-bpe",
+        RegexPreTokenizer { Pattern: Qwen2Pattern } => "qwen2",
+        _ => null,
+    };
+
     /// <summary>Llama 3 keeps a word whole when it is already a token (llama.cpp's <c>ignore_merges</c>).</summary>
     public static bool IgnoresMerges(string? pre) => pre is "llama-bpe" or "llama3";
 

@@ -14,6 +14,8 @@ public sealed class RegexPreTokenizer(Regex regex) : IPreTokenizer
     {
     }
 
+    public string Pattern => regex.ToString();
+
     public void Split(string text, List<SymbolSpan> words)
     {
         int last = 0;

@@ -6,6 +6,8 @@ namespace Cluster.Silo.Api.Chat;
 /// <summary>OpenAI's <c>chat.completion</c> and <c>chat.completion.chunk</c> objects, with chat-style logprobs.</summary>
 public sealed class ChatShape(string model, bool logprobs) : IResponseShape
 {
+    public string Operation => "chat";
+
     private readonly string _id = "chatcmpl-" + Guid.NewGuid().ToString("N");
     private readonly long _created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 

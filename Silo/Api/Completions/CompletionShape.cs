@@ -6,6 +6,8 @@ namespace Cluster.Silo.Api.Completions;
 /// <summary>OpenAI's <c>text_completion</c> objects; legacy logprobs (tokens, token_logprobs, top_logprobs, text_offset).</summary>
 public sealed class CompletionShape(string model, bool logprobs) : IResponseShape
 {
+    public string Operation => "text_completion";
+
     private readonly string _id = "cmpl-" + Guid.NewGuid().ToString("N");
     private readonly long _created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
     private int _textOffset;

@@ -1,4 +1,8 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
+using Cluster.Grains.Telemetry;
+using Cluster.Silo.Telemetry;
 using Cluster.Grains.Sequences;
 using Cluster.Silo.Api.Admission;
 using Cluster.Silo.Api.Errors;
@@ -13,9 +17,30 @@ namespace Cluster.Silo.Api.Generation;
 /// the generation and answering as one JSON body or as a server-sent event stream. The endpoint
 /// supplies the OpenAI shapes through <see cref="IResponseShape"/>.
 /// </summary>
-public sealed partial class GenerationResponder(IGrainFactory grains, ServedModel model, AdmissionGate admission, ILogger<GenerationResponder> logger)
+public sealed partial class GenerationResponder(IGrainFactory grains, ServedModel model, AdmissionGate admission, GenAiMetrics genAi, ILogger<GenerationResponder> logger)
 {
     public async Task RespondAsync(HttpContext context, IReadOnlyList<int> prompt, string promptParam, GenerationOptions options, IResponseShape shape)
+    {
+        // The request's span: stage steps nest under it through Orleans' trace propagation.
+        using var span = ServingTelemetry.Activities.StartActivity($"{shape.Operation} {model.Id}", ActivityKind.Server);
+        span?.SetTag("gen_ai.operation.name", shape.Operation);
+        span?.SetTag("gen_ai.request.model", model.Id);
+        span?.SetTag("gen_ai.usage.input_tokens", prompt.Count);
+        var measurement = genAi.Start(shape.Operation, model.Id);
+        try
+        {
+            await RespondMeasuredAsync(context, prompt, promptParam, options, shape, measurement);
+        }
+        catch (Exception e)
+        {
+            measurement.Failed(ErrorType(e, context.RequestAborted));
+            span?.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
+        }
+    }
+
+    private async Task RespondMeasuredAsync(HttpContext context, IReadOnlyList<int> prompt, string promptParam, GenerationOptions options,
+        IResponseShape shape, GenAiRequestMeasurement measurement)
     {
         if (prompt.Count == 0) throw ApiException.BadRequest($"{promptParam} is empty", promptParam);
         if (prompt.Count >= model.ContextWindow)
@@ -27,7 +52,7 @@ public sealed partial class GenerationResponder(IGrainFactory grains, ServedMode
         var aborted = context.RequestAborted;
         using var slot = await admission.EnterAsync(aborted);
         var generator = new TextGenerator(grains, model);
-        var stream = generator.GenerateAsync(prompt, options, aborted);
+        var stream = Measured(generator.GenerateAsync(prompt, options, aborted), prompt.Count, measurement);
         try
         {
             if (options.Stream) await StreamAsync(context, prompt.Count, options, shape, stream);
@@ -36,6 +61,7 @@ public sealed partial class GenerationResponder(IGrainFactory grains, ServedMode
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             // The client went away: the generation has been cancelled and its pages freed; nobody is left to answer.
+            measurement.Failed("cancelled");
             LogClientGone(logger, context.TraceIdentifier);
         }
     }
@@ -84,6 +110,34 @@ public sealed partial class GenerationResponder(IGrainFactory grains, ServedMode
         }
         if (options.IncludeUsage) await events.WriteAsync(shape.UsageChunk(Usage(promptTokens, completionTokens)), aborted);
         await events.DoneAsync(aborted);
+    }
+
+    /// <summary>Marks the first token and, when the stream ends whole, records the request as a success.</summary>
+    private static async IAsyncEnumerable<GenerationDelta> Measured(IAsyncEnumerable<GenerationDelta> stream, int promptTokens,
+        GenAiRequestMeasurement measurement, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        int completionTokens = 0;
+        await foreach (var delta in stream.WithCancellation(cancellationToken))
+        {
+            if (delta.CompletionTokens > 0) measurement.FirstToken();
+            completionTokens = delta.CompletionTokens;
+            yield return delta;
+        }
+        measurement.Succeeded(promptTokens, completionTokens);
+    }
+
+    /// <summary>The low-cardinality <c>error.type</c> of a failed request.</summary>
+    private static string ErrorType(Exception e, CancellationToken aborted)
+    {
+        if (e is OperationCanceledException && aborted.IsCancellationRequested) return "cancelled";
+        var error = ApiExceptionHandler.Classify(e);
+        return error.Status switch
+        {
+            StatusCodes.Status429TooManyRequests => "overloaded",
+            StatusCodes.Status400BadRequest when error.Code == "context_length_exceeded" => "context_length_exceeded",
+            >= 400 and < 500 => "invalid_request",
+            _ => "internal",
+        };
     }
 
     public static string FinishName(FinishReason finish) => finish == FinishReason.Length ? "length" : "stop";

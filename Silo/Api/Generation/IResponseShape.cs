@@ -5,6 +5,9 @@ namespace Cluster.Silo.Api.Generation;
 /// <summary>The OpenAI JSON shapes of one endpoint (completions or chat), whole and streamed.</summary>
 public interface IResponseShape
 {
+    /// <summary>The GenAI semantic conventions' operation name: <c>text_completion</c> or <c>chat</c>.</summary>
+    string Operation { get; }
+
     JsonObject Whole(string text, IReadOnlyList<TokenLogprobs> tokens, string finishReason, JsonObject usage);
 
     /// <summary>A chunk sent before any token (chat's role announcement), or null.</summary>

@@ -10,7 +10,7 @@ namespace Cluster.Api.Tests.Support;
 /// Silo project's build output), with a small admission limit so 429 can be provoked. Killed
 /// with its children on dispose.
 /// </summary>
-public sealed class SiloServer : IAsyncLifetime
+public class SiloServer : IAsyncLifetime
 {
     public const string Model = "stories260k";
     public const int MaxConcurrent = 2;
@@ -29,17 +29,15 @@ public sealed class SiloServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (!SharedModels.Available && !SharedModels.RequiredByCi) return; // the tests using it are skipped
+        if (NeedsSharedModels && !SharedModels.Available && !SharedModels.RequiredByCi) return; // the tests using it are skipped
         int port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[]
         {
-            SiloDll, "--model", SharedModels.Path("stories260K", "stories260K.bin"), "--tokenizer", SharedModels.Path("stories260K", "tok512.bin"), "--model-name", Model,
-            "--urls", BaseAddress.ToString(), "--silo-port", FreePort().ToString(), "--gateway-port", FreePort().ToString(),
-            "--max-concurrent-requests", MaxConcurrent.ToString(), "--max-queued-requests", "0",
-        }) start.ArgumentList.Add(arg);
+            SiloDll, "--urls", BaseAddress.ToString(), "--silo-port", FreePort().ToString(), "--gateway-port", FreePort().ToString(),
+        }.Concat(Arguments())) start.ArgumentList.Add(arg);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnLine(e.Data);
@@ -57,6 +55,16 @@ public sealed class SiloServer : IAsyncLifetime
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"/ready never answered 200:\n{Log}");
         }
     }
+
+    /// <summary>Whether the silo serves a model from ../shared/models (its tests skip without it).</summary>
+    protected virtual bool NeedsSharedModels => true;
+
+    /// <summary>The silo's model and limits: stories260K with a small admission limit so 429 can be provoked.</summary>
+    protected virtual IEnumerable<string> Arguments() =>
+    [
+        "--model", SharedModels.Path("stories260K", "stories260K.bin"), "--tokenizer", SharedModels.Path("stories260K", "tok512.bin"), "--model-name", Model,
+        "--max-concurrent-requests", MaxConcurrent.ToString(), "--max-queued-requests", "0",
+    ];
 
     public Task DisposeAsync()
     {

@@ -34,4 +34,26 @@ public sealed class RopeLayoutTests
 
         Assert.Throws<ArgumentException>(() => RopeLayout.InterleavedToRotateHalf(rows, heads: 2));
     }
+
+    [Fact]
+    public void RotateHalfToInterleaved_WhenAppliedAfterInterleavedToRotateHalf_GivesBackTheOriginal()
+    {
+        using var original = torch.randn(24, 3);
+
+        using var hf = RopeLayout.InterleavedToRotateHalf(original, heads: 3);
+        using var back = RopeLayout.RotateHalfToInterleaved(hf, heads: 3);
+
+        Assert.True(Cluster.Engine.Tests.Weights.Support.Tensors.Identical(original, back));
+        Assert.False(Cluster.Engine.Tests.Weights.Support.Tensors.Identical(original, hf));
+    }
+
+    [Fact]
+    public void RotateHalfToInterleaved_WhenBias_PairsTheHalves()
+    {
+        using var bias = torch.tensor(new float[] { 0, 2, 4, 1, 3, 5 });
+
+        using var interleaved = RopeLayout.RotateHalfToInterleaved(bias, heads: 1);
+
+        Assert.Equal(new float[] { 0, 1, 2, 3, 4, 5 }, interleaved.data<float>().ToArray());
+    }
 }

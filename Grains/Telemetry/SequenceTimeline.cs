@@ -1,0 +1,73 @@
+using Cluster.Grains.Sequences;
+
+namespace Cluster.Grains.Telemetry;
+
+/// <summary>
+/// One sequence's way through the serving phases (waiting for pages, prefill, decode), turned
+/// into the serving metrics as each phase ends; it keeps the running/waiting gauges balanced
+/// whatever way the sequence ends.
+/// </summary>
+public sealed class SequenceTimeline(SequenceMetrics metrics, TimeProvider time, string model, int replica)
+{
+    private readonly long _arrived = time.GetTimestamp();
+    private long _admitted;
+    private long _firstToken;
+    private long _lastToken;
+    private bool _waiting;
+    private bool _running;
+    private FinishReason? _finish;
+
+    public void Waiting()
+    {
+        _waiting = true;
+        metrics.Waiting(model, replica, +1);
+    }
+
+    public void Admitted()
+    {
+        _admitted = time.GetTimestamp();
+        StopWaiting();
+        _running = true;
+        metrics.Admitted(model, replica, time.GetElapsedTime(_arrived, _admitted));
+    }
+
+    /// <summary>A request that never got its pages.</summary>
+    public void Refused(Exception error)
+    {
+        StopWaiting();
+        metrics.Finished(model, replica, SequenceMetrics.Reason(error), admitted: false, decode: null);
+    }
+
+    public void Token(int promptTokens, FinishReason? finish)
+    {
+        _lastToken = time.GetTimestamp();
+        if (_firstToken == 0)
+        {
+            _firstToken = _lastToken;
+            metrics.Prefilled(model, replica, promptTokens, time.GetElapsedTime(_admitted, _firstToken));
+        }
+        metrics.Generated(model, replica);
+        _finish ??= finish;
+    }
+
+    public void Finished(bool cancelled)
+    {
+        if (!_running) return;
+        _running = false;
+        string reason = _finish switch
+        {
+            FinishReason.Stop => "stop",
+            FinishReason.Length => "length",
+            _ => cancelled ? "cancelled" : "error",
+        };
+        var decode = _firstToken == 0 ? (TimeSpan?)null : time.GetElapsedTime(_firstToken, _lastToken);
+        metrics.Finished(model, replica, reason, admitted: true, decode);
+    }
+
+    private void StopWaiting()
+    {
+        if (!_waiting) return;
+        _waiting = false;
+        metrics.Waiting(model, replica, -1);
+    }
+}
