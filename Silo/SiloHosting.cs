@@ -2,6 +2,7 @@ using System.Net;
 using Cluster.Grains.Hosting;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Orleans.Hosting;
 
 namespace Cluster.Silo;
 
@@ -14,7 +15,14 @@ public static class SiloHosting
     public static void Configure(ISiloBuilder silo, IConfiguration configuration)
     {
         var join = configuration.GetSection(ClusterSiloOptions.Section);
-        if (join["Redis"] is { Length: > 0 } redis)
+        if (InKubernetes(configuration))
+        {
+            // The pod's identity, address and Orleans ids come from the downward API (POD_NAME,
+            // POD_NAMESPACE, POD_IP, ORLEANS_SERVICE_ID, ORLEANS_CLUSTER_ID); membership stays in Redis.
+            silo.UseKubernetesHosting();
+            silo.UseRedisClustering(join["Redis"] ?? throw new InvalidOperationException("in Kubernetes the silo needs Cluster__Redis (membership)"));
+        }
+        else if (join["Redis"] is { Length: > 0 } redis)
         {
             silo.UseRedisClustering(redis);
             silo.Configure<ClusterOptions>(o =>
@@ -36,4 +44,11 @@ public static class SiloHosting
         // The Orleans Dashboard is opt-in (--dashboard true): its grain profiler costs a little on every call.
         if (configuration.GetValue<bool>(Telemetry.TelemetryHosting.DashboardKey)) silo.AddDashboard();
     }
+
+    /// <summary>Inside a pod whose manifest passes the downward-API variables Kubernetes hosting reads.</summary>
+    private static bool InKubernetes(IConfiguration configuration) =>
+        !string.IsNullOrEmpty(configuration["KUBERNETES_SERVICE_HOST"]) &&
+        !string.IsNullOrEmpty(configuration["POD_NAMESPACE"]) &&
+        !string.IsNullOrEmpty(configuration["POD_NAME"]) &&
+        !string.IsNullOrEmpty(configuration["POD_IP"]);
 }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace Cluster.Engine.Attention;
 
@@ -15,7 +16,7 @@ public sealed class PagedAttention : IAttentionKernel, IDisposable
     private readonly Tensor _writeSlots;          // (T)
     private readonly Tensor? _decodeRows;         // (B)
     private readonly Tensor? _decodeSlots;        // (B, maxContext)
-    private readonly Tensor? _decodePadding;      // (B, 1, 1, maxContext) true where no key
+    private readonly Tensor? _decodePresent;      // (B, 1, 1, maxContext) true where a key exists
     private readonly List<(PagedSequence Sequence, Tensor Slots)> _prefills = [];
 
     public PagedAttention(PagedKvCache cache, IReadOnlyList<PagedSequence> sequences, Device device)
@@ -34,17 +35,17 @@ public sealed class PagedAttention : IAttentionKernel, IDisposable
         {
             int maxContext = decodes.Max(s => s.ContextLength);
             var slots = new long[decodes.Count * maxContext];
-            var padding = new bool[decodes.Count * maxContext];
+            var present = new bool[decodes.Count * maxContext];
             for (int b = 0; b < decodes.Count; b++)
                 for (int p = 0; p < maxContext; p++)
                 {
-                    bool present = p < decodes[b].ContextLength;
-                    slots[b * maxContext + p] = present ? decodes[b].Slot(p, pageSize) : 0;
-                    padding[b * maxContext + p] = !present;
+                    bool exists = p < decodes[b].ContextLength;
+                    slots[b * maxContext + p] = exists ? decodes[b].Slot(p, pageSize) : 0;
+                    present[b * maxContext + p] = exists;
                 }
             _decodeRows = torch.tensor(decodes.Select(s => (long)s.QueryStart).ToArray(), device: device);
             _decodeSlots = torch.tensor(slots, [decodes.Count, maxContext], device: device);
-            _decodePadding = torch.tensor(padding, [decodes.Count, 1, 1, maxContext], device: device);
+            _decodePresent = torch.tensor(present, [decodes.Count, 1, 1, maxContext], device: device);
         }
         foreach (var s in sequences.Where(s => s.QueryCount > 1))
         {
@@ -76,21 +77,21 @@ public sealed class PagedAttention : IAttentionKernel, IDisposable
         return output.MoveToOuterDisposeScope();
     }
 
-    /// <summary>One query per sequence, all sequences in one batched product over padded contexts.</summary>
+    /// <summary>
+    /// One query per sequence, all sequences in one fused attention call over padded contexts. The
+    /// query heads sharing a key/value head stand in the query-length axis, so grouped-query
+    /// attention needs no copy of the keys and values.
+    /// </summary>
     private Tensor AttendDecodes(Tensor q, Tensor keyCache, Tensor valueCache)
     {
         long batch = _decodeSlots!.shape[0], context = _decodeSlots.shape[1];
         long heads = q.shape[1], headDim = q.shape[2], kvHeads = keyCache.shape[1], groups = heads / kvHeads;
         var flatSlots = _decodeSlots.view(-1);
-        var keys = keyCache.index_select(0, flatSlots).view(batch, context, kvHeads, headDim);    // (B, C, kvH, hd)
-        var values = valueCache.index_select(0, flatSlots).view(batch, context, kvHeads, headDim); // (B, C, kvH, hd)
-        var queries = q.index_select(0, _decodeRows!).view(batch, kvHeads, groups, headDim);       // (B, kvH, G, hd)
-        var scores = torch.matmul(queries, keys.permute(0, 2, 3, 1))                                // (B, kvH, G, C)
-                          .to(ScalarType.Float32) * (1.0 / Math.Sqrt(headDim));
-        scores = scores.masked_fill(_decodePadding!, float.NegativeInfinity);
-        var weights = scores.softmax(-1).to(q.dtype);
-        return torch.matmul(weights, values.permute(0, 2, 1, 3))                                    // (B, kvH, G, hd)
-                    .reshape(batch, heads, headDim);
+        var keys = keyCache.index_select(0, flatSlots).view(batch, context, kvHeads, headDim).transpose(1, 2);     // (B, kvH, C, hd)
+        var values = valueCache.index_select(0, flatSlots).view(batch, context, kvHeads, headDim).transpose(1, 2); // (B, kvH, C, hd)
+        var queries = q.index_select(0, _decodeRows!).view(batch, kvHeads, groups, headDim);                       // (B, kvH, G, hd)
+        return F.scaled_dot_product_attention(queries, keys, values, attn_mask: _decodePresent)                    // (B, kvH, G, hd)
+                .reshape(batch, heads, headDim);
     }
 
     public void Dispose()
@@ -98,7 +99,7 @@ public sealed class PagedAttention : IAttentionKernel, IDisposable
         _writeSlots.Dispose();
         _decodeRows?.Dispose();
         _decodeSlots?.Dispose();
-        _decodePadding?.Dispose();
+        _decodePresent?.Dispose();
         foreach (var (_, slots) in _prefills) slots.Dispose();
     }
 }

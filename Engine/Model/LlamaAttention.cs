@@ -7,30 +7,33 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace Cluster.Engine.Model;
 
-/// <summary>Multi-head self-attention with grouped key/value heads and rotary positions.</summary>
+/// <summary>
+/// Multi-head self-attention with grouped key/value heads and rotary positions. The checkpoint's
+/// q_proj, k_proj and v_proj are fused into one qkv_proj at load (as gpt-fast does): decode then
+/// streams one matrix per layer instead of three, with one kernel launch.
+/// </summary>
 public sealed class LlamaAttention : IDisposable
 {
     private readonly ModelConfig _config;
+    private readonly long _queryWidth;
+    private readonly long _keyValueWidth;
 
     public LlamaAttention(ModelConfig config, WeightLoader weights, int layer)
     {
         _config = config;
-        q_proj = weights.Matrix(TensorNames.Query(layer));
-        k_proj = weights.Matrix(TensorNames.Key(layer));
-        v_proj = weights.Matrix(TensorNames.Value(layer));
+        _queryWidth = (long)config.NumAttentionHeads * config.HeadDim;
+        _keyValueWidth = (long)config.NumKeyValueHeads * config.HeadDim;
+        qkv_proj = weights.Fused(TensorNames.Query(layer), TensorNames.Key(layer), TensorNames.Value(layer));
+        qkv_bias = weights.FusedBias(TensorNames.QueryBias(layer), TensorNames.KeyBias(layer), TensorNames.ValueBias(layer));
         o_proj = weights.Matrix(TensorNames.Output(layer));
-        q_bias = weights.OptionalBias(TensorNames.QueryBias(layer));
-        k_bias = weights.OptionalBias(TensorNames.KeyBias(layer));
-        v_bias = weights.OptionalBias(TensorNames.ValueBias(layer));
     }
 
-    public Tensor q_proj { get; }
-    public Tensor k_proj { get; }
-    public Tensor v_proj { get; }
+    /// <summary>(q + 2·kv width, hidden): rows of q_proj, then k_proj, then v_proj.</summary>
+    public Tensor qkv_proj { get; }
+
+    public Tensor? qkv_bias { get; }
+
     public Tensor o_proj { get; }
-    public Tensor? q_bias { get; }
-    public Tensor? k_bias { get; }
-    public Tensor? v_bias { get; }
 
     /// <param name="x">(T, hidden)</param>
     /// <param name="cos">(T, headDim)</param>
@@ -40,22 +43,24 @@ public sealed class LlamaAttention : IDisposable
     {
         using var scope = NewDisposeScope();
         long tokens = x.shape[0];
-        var q = F.linear(x, q_proj, q_bias).view(tokens, _config.NumAttentionHeads, _config.HeadDim);   // (T, H, hd)
-        var k = F.linear(x, k_proj, k_bias).view(tokens, _config.NumKeyValueHeads, _config.HeadDim);    // (T, kvH, hd)
-        var v = F.linear(x, v_proj, v_bias).view(tokens, _config.NumKeyValueHeads, _config.HeadDim);    // (T, kvH, hd)
-        q = RotaryEmbedding.Apply(q, cos, sin);
-        k = RotaryEmbedding.Apply(k, cos, sin);
-        var attended = kernel.Attend(stageLayer, q, k, v)
-                             .reshape(tokens, _config.NumAttentionHeads * _config.HeadDim);            // (T, H*hd)
+        long heads = _config.NumAttentionHeads, kvHeads = _config.NumKeyValueHeads, headDim = _config.HeadDim;
+        var qkv = F.linear(x, qkv_proj, qkv_bias);                                          // (T, (H + 2·kvH)·hd)
+        // q and k rotate together: one rotation over (T, H + kvH, hd) instead of two.
+        var qk = RotaryEmbedding.Apply(qkv.narrow(1, 0, _queryWidth + _keyValueWidth).view(tokens, heads + kvHeads, headDim), cos, sin);
+        var q = qk.narrow(1, 0, heads);                                                      // (T, H, hd)
+        var k = qk.narrow(1, heads, kvHeads);                                                // (T, kvH, hd)
+        var v = qkv.narrow(1, _queryWidth + _keyValueWidth, _keyValueWidth).view(tokens, kvHeads, headDim); // (T, kvH, hd)
+        var attended = kernel.Attend(stageLayer, q, k, v).reshape(tokens, heads * headDim);  // (T, H·hd)
         return F.linear(attended, o_proj).MoveToOuterDisposeScope();
     }
 
-    public long ParameterBytes => new[] { q_proj, k_proj, v_proj, o_proj, q_bias, k_bias, v_bias }
+    public long ParameterBytes => new[] { qkv_proj, qkv_bias, o_proj }
         .Where(t => t is not null).Sum(t => t!.NumberOfElements * t.ElementSize);
 
     public void Dispose()
     {
-        foreach (var tensor in new[] { q_proj, k_proj, v_proj, o_proj, q_bias, k_bias, v_bias })
-            tensor?.Dispose();
+        qkv_proj.Dispose();
+        qkv_bias?.Dispose();
+        o_proj.Dispose();
     }
 }

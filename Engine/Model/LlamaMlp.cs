@@ -5,26 +5,31 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace Cluster.Engine.Model;
 
-/// <summary>The SwiGLU feed-forward block: down(silu(gate(x)) * up(x)).</summary>
+/// <summary>
+/// The SwiGLU feed-forward block: down(silu(gate(x)) * up(x)). gate_proj and up_proj are fused
+/// into one gate_up_proj at load, so both come from one matrix product.
+/// </summary>
 public sealed class LlamaMlp(WeightLoader weights, int layer) : IDisposable
 {
-    public Tensor gate_proj { get; } = weights.Matrix(TensorNames.Gate(layer));
-    public Tensor up_proj { get; } = weights.Matrix(TensorNames.Up(layer));
+    /// <summary>(2·intermediate, hidden): rows of gate_proj, then up_proj.</summary>
+    public Tensor gate_up_proj { get; } = weights.Fused(TensorNames.Gate(layer), TensorNames.Up(layer));
+
     public Tensor down_proj { get; } = weights.Matrix(TensorNames.Down(layer));
 
     public Tensor Forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var hidden = F.silu(F.linear(x, gate_proj)) * F.linear(x, up_proj); // (T, intermediate)
-        return F.linear(hidden, down_proj).MoveToOuterDisposeScope();       // (T, hidden)
+        var gateUp = F.linear(x, gate_up_proj);                       // (T, 2·intermediate)
+        long intermediate = gateUp.shape[1] / 2;
+        var hidden = F.silu(gateUp.narrow(1, 0, intermediate)).mul_(gateUp.narrow(1, intermediate, intermediate)); // (T, intermediate)
+        return F.linear(hidden, down_proj).MoveToOuterDisposeScope(); // (T, hidden)
     }
 
-    public long ParameterBytes => new[] { gate_proj, up_proj, down_proj }.Sum(t => t.NumberOfElements * t.ElementSize);
+    public long ParameterBytes => new[] { gate_up_proj, down_proj }.Sum(t => t.NumberOfElements * t.ElementSize);
 
     public void Dispose()
     {
-        gate_proj.Dispose();
-        up_proj.Dispose();
+        gate_up_proj.Dispose();
         down_proj.Dispose();
     }
 }

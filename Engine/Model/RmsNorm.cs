@@ -11,9 +11,11 @@ public sealed class RmsNorm(Tensor weight, double eps) : IDisposable
     public Tensor Forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var x32 = x.to(ScalarType.Float32);
-        var normed = x32 * torch.rsqrt(x32.pow(2).mean([-1], keepdim: true) + eps);
-        return (normed.to(x.dtype) * weight).MoveToOuterDisposeScope();
+        bool wide = x.dtype == ScalarType.Float32;
+        var x32 = wide ? x : x.to(ScalarType.Float32);
+        var scale = x32.square().mean([-1], keepdim: true).add_(eps).rsqrt_(); // (T, 1)
+        var normed = x32.mul(scale);
+        return (wide ? normed : normed.to(x.dtype)).mul_(weight).MoveToOuterDisposeScope();
     }
 
     public void Dispose() => weight.Dispose();

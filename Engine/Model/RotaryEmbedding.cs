@@ -18,26 +18,28 @@ public sealed class RotaryEmbedding : IDisposable
         _inverseFrequencies = torch.tensor(frequencies, dtype: ScalarType.Float32, device: device);
     }
 
-    /// <summary>cos and sin for each position, each (T, headDim), in <paramref name="dtype"/>.</summary>
-    public (Tensor Cos, Tensor Sin) CosSin(Tensor positions, ScalarType dtype)
+    /// <summary>
+    /// cos and a signed sin for each position, each (T, 1, headDim) in <paramref name="dtype"/>:
+    /// the sin's first half is negated so that rotate_half(x)·sin becomes swap_halves(x)·signedSin,
+    /// one operation fewer per rotation.
+    /// </summary>
+    public (Tensor Cos, Tensor SignedSin) CosSin(Tensor positions, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
         var angles = positions.to(ScalarType.Float32).unsqueeze(1) * _inverseFrequencies.unsqueeze(0); // (T, hd/2)
-        var doubled = torch.cat([angles, angles], dim: 1); // (T, hd)
-        var cos = doubled.cos().to(dtype).MoveToOuterDisposeScope();
-        var sin = doubled.sin().to(dtype).MoveToOuterDisposeScope();
-        return (cos, sin);
+        var cos = torch.cat([angles.cos(), angles.cos()], dim: 1).unsqueeze(1);                         // (T, 1, hd)
+        var sin = angles.sin();
+        var signedSin = torch.cat([-sin, sin], dim: 1).unsqueeze(1);                                    // (T, 1, hd)
+        return (cos.to(dtype).MoveToOuterDisposeScope(), signedSin.to(dtype).MoveToOuterDisposeScope());
     }
 
-    /// <summary>Rotates x (T, heads, headDim) by its positions' angles.</summary>
-    public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
+    /// <summary>Rotates x (T, heads, headDim) by its positions' angles: x·cos + rotate_half(x)·sin.</summary>
+    public static Tensor Apply(Tensor x, Tensor cos, Tensor signedSin)
     {
         using var scope = NewDisposeScope();
         long half = x.shape[^1] / 2;
-        var first = x.narrow(-1, 0, half);
-        var second = x.narrow(-1, half, half);
-        var rotated = torch.cat([-second, first], dim: -1); // (T, heads, hd)
-        return (x * cos.unsqueeze(1) + rotated * sin.unsqueeze(1)).MoveToOuterDisposeScope();
+        var swapped = torch.cat([x.narrow(-1, half, half), x.narrow(-1, 0, half)], dim: -1); // (T, heads, hd)
+        return x.mul(cos).add_(swapped.mul_(signedSin)).MoveToOuterDisposeScope();
     }
 
     internal static float[] InverseFrequencies(ModelConfig config)
