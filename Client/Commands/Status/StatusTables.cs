@@ -24,6 +24,7 @@ internal static class StatusTables
     public static Table Silos(JsonNode status, TableBorder border)
     {
         var table = NewTable("silos", border, "silo", "stages", "devices", "KV pages used", "KV pages free");
+        table.Columns[0].NoWrap();
         var stages = Array(status["stages"]).ToList();
         foreach (string silo in Array(status["silos"]).Select(s => Str(s)))
         {
@@ -38,10 +39,13 @@ internal static class StatusTables
         return table;
     }
 
-    /// <summary>One row per stage of every replica: where it runs, its layers, its KV pages and its load.</summary>
+    /// <summary>One row per stage of every replica (key <c>model/replica/stage</c>): where it runs, its layers, its KV pages and its load.</summary>
     public static Table Stages(JsonNode status, TableBorder border)
     {
-        var table = NewTable("stages", border, "stage (model/replica/stage)", "layers", "silo", "device", "KV pages used", "KV pages free", "sequences", "queue depth");
+        var table = NewTable("stages", border, "stage", "layers", "silo", "device", "KV pages used", "KV pages free", "sequences", "queue depth");
+        // Keys and silo names are what an operator searches for: never broken across lines.
+        table.Columns[0].NoWrap();
+        table.Columns[2].NoWrap();
         foreach (var stage in Array(status["stages"]))
         {
             table.AddRow(Cells(
