@@ -42,7 +42,7 @@ internal static class StatusTables
     /// <summary>One row per stage of every replica (key <c>model/replica/stage</c>): where it runs, its layers, its KV pages and its load.</summary>
     public static Table Stages(JsonNode status, TableBorder border)
     {
-        var table = NewTable("stages", border, "stage", "layers", "silo", "device", "KV pages used", "KV pages free", "sequences", "queue depth");
+        var table = NewTable("stages", border, "stage", "layers", "silo", "device", "KV pages used", "KV pages free", "seqs", "queue");
         // Keys and silo names are what an operator searches for: never broken across lines.
         table.Columns[0].NoWrap();
         table.Columns[2].NoWrap();

@@ -22,7 +22,7 @@ public sealed class StatusCommandTests(SiloServer server)
         Assert.DoesNotContain('\u001b', run.Output);
         string row = Assert.Single(run.Output.Split('\n'), l => l.Contains($"{SiloServer.Model}/0/0"));
         string[] cells = row.Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        // stage, layers, silo, device, KV pages used, KV pages free, sequences, queue depth
+        // stage, layers, silo, device, KV pages used, KV pages free, sequences, queue depth (seqs, queue)
         Assert.Equal(8, cells.Length);
         Assert.Equal("0-4", cells[1]);
         Assert.Equal(pageCount, int.Parse(cells[4]) + int.Parse(cells[5]));
