@@ -1,12 +1,3 @@
-using System.CommandLine;
-using Cluster.Client.Commands;
-using Cluster.ServingBench;
+using Cluster.Client;
 
-var root = new RootCommand("Command-line tool for the LLM inference cluster")
-{
-    GenerateCommand.Create(),
-    EngineBenchCommand.Create(),
-    ExportCommand.Create(),
-    BenchCommand.Create(),
-};
-return await root.Parse(args).InvokeAsync();
+return await Cli.InvokeAsync(args);
