@@ -12,6 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 MODEL=${MODEL:-synthetic:llama-110m}
+# Random weights sample ids all over the vocabulary: a real 32,000-token vocabulary (Llama 2's)
+# makes every id decode to text, which the benchmark counts.
+TOKENIZER=${TOKENIZER:-../shared/models/llama-2-tiny-random/llama-2-tiny-random.gguf}
 LAYERS=${LAYERS:-12}
 STAGES=${STAGES:-"1 2 3"}
 CONCURRENCY=${CONCURRENCY:-"1 8 32"}
@@ -48,7 +51,7 @@ for stages in $STAGES; do
   threads=$(( CORES / stages > 0 ? CORES / stages : 1 ))
   s=0
   for layers in $(split "$stages"); do
-    OMP_NUM_THREADS=$threads Logging__LogLevel__Default=Warning dotnet "$SILO" --model "$MODEL" --layers "$layers" \
+    OMP_NUM_THREADS=$threads Logging__LogLevel__Default=Warning dotnet "$SILO" --model "$MODEL" --tokenizer "$TOKENIZER" --layers "$layers" \
       --redis "127.0.0.1:$REDIS_PORT" --cluster-id "bench$stages" --silo-port $((12100 + s)) --gateway-port $((32100 + s)) \
       --http-port $((18100 + s)) --kv-cache-mb "$KV_MB" --max-concurrent-requests 256 --max-queued-requests 1024 \
       > "$OUT/silo-$stages-$s.log" 2>&1 &
