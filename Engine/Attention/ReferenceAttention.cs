@@ -13,14 +13,16 @@ public sealed class ReferenceAttention : IAttentionKernel
     public Tensor Attend(int layer, Tensor q, Tensor k, Tensor v)
     {
         using var scope = NewDisposeScope();
+        using var minusInfinity = float.NegativeInfinity.ToScalar(); // explicit: alive for the call
         long tokens = q.shape[0], heads = q.shape[1], headDim = q.shape[2];
         long groups = heads / k.shape[1];
         var keys = k.repeat_interleave(groups, dim: 1).permute(1, 0, 2);    // (heads, T, hd)
         var values = v.repeat_interleave(groups, dim: 1).permute(1, 0, 2);  // (heads, T, hd)
         var queries = q.permute(1, 0, 2);                                   // (heads, T, hd)
-        var scores = torch.matmul(queries, keys.transpose(1, 2)).to(ScalarType.Float32) / Math.Sqrt(headDim); // (heads, T, T)
+        using var scale = (1.0 / Math.Sqrt(headDim)).ToScalar();
+        var scores = torch.matmul(queries, keys.transpose(1, 2)).to(ScalarType.Float32).mul_(scale); // (heads, T, T)
         var mask = torch.ones(tokens, tokens, dtype: ScalarType.Bool, device: q.device).triu(1);
-        scores = scores.masked_fill(mask, float.NegativeInfinity);
+        scores = scores.masked_fill(mask, minusInfinity);
         var output = torch.matmul(scores.softmax(-1).to(q.dtype), values);  // (heads, T, hd)
         return output.permute(1, 0, 2).contiguous().MoveToOuterDisposeScope(); // (T, heads, hd)
     }

@@ -13,9 +13,11 @@ public sealed class RmsNorm(Tensor weight, double eps) : IDisposable
         using var scope = NewDisposeScope();
         bool wide = x.dtype == ScalarType.Float32;
         var x32 = wide ? x : x.to(ScalarType.Float32);
-        // x·x rather than x.square()/pow(2): those pass a small-integer Scalar that TorchSharp shares
-        // between threads, and a dispose scope on one executor thread can free it under another.
-        var scale = x32.mul(x32).mean([-1], keepdim: true).add_(eps).rsqrt_(); // (T, 1)
+        // TorchSharp's implicit number-to-Scalar conversions leave the native Scalar to a finalizer,
+        // which can free it while the call that uses it still runs: a Scalar made explicitly and
+        // disposed after the call stays alive for it.
+        using var epsilon = eps.ToScalar();
+        var scale = x32.mul(x32).mean([-1], keepdim: true).add_(epsilon).rsqrt_(); // (T, 1)
         var normed = x32.mul(scale);
         return (wide ? normed : normed.to(x.dtype)).mul_(weight).MoveToOuterDisposeScope();
     }

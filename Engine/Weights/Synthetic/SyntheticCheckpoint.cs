@@ -30,7 +30,8 @@ public sealed class SyntheticCheckpoint(ModelConfig config, ulong seed = 0) : IC
         if (name.EndsWith("layernorm.weight", StringComparison.Ordinal) || name == TensorNames.FinalNorm)
             return torch.ones(shape, dtype, device).MoveToOuterDisposeScope();
         using var generator = new Generator(seed ^ StableHash(name));
-        var values = torch.randn(shape, ScalarType.Float32, CPU, generator: generator) * Std;
+        using var std = Std.ToScalar(); // explicit and alive for the call (see Model/RmsNorm.cs)
+        var values = torch.randn(shape, ScalarType.Float32, CPU, generator: generator).mul_(std);
         return values.to(dtype, device).MoveToOuterDisposeScope();
     }
 
