@@ -133,7 +133,7 @@ public sealed class StageExecutor : IDisposable
             try
             {
                 var results = forward.Run(work);
-                Statistics.Record(work.Count, work.Sum(w => w.TokenCount), watch.Elapsed, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+                Statistics.Record(work.Count, work.Sum(w => w.TokenCount), watch.Elapsed, DisposeScopeManager.Statistics.ThreadTotalLiveCount, forward.LastPassFused);
                 int offset = 0;
                 foreach (var pending in pass)
                 {

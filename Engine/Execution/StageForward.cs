@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Cluster.Engine.Attention;
+using Cluster.Engine.Decode;
 using Cluster.Engine.Model;
 using Cluster.Engine.Sampling;
 using TorchSharp;
@@ -11,15 +12,23 @@ namespace Cluster.Engine.Execution;
 /// One forward pass of a stage over a batch of sequences, packed row after row: embed (first
 /// stage) or unpack incoming hidden states, run the layers through the paged cache, then either
 /// cut the output into per-sequence hidden states or (last stage) take each sequence's final row
-/// through the LM head and sample. Runs on the executor's thread, inside one dispose scope.
+/// through the LM head and sample. Runs on the executor's thread, inside one dispose scope. A
+/// small decode batch on the CPU goes through <see cref="FusedDecodePass"/> instead.
 /// </summary>
 internal sealed class StageForward(LlamaStageModel model, PagedKvCache cache)
 {
+    private readonly FusedDecodePass? _fusedDecode = FusedDecodePass.Supports(model) ? new FusedDecodePass(model, cache) : null;
+
+    /// <summary>Whether the last <see cref="Run"/> went through the fused decode path.</summary>
+    public bool LastPassFused { get; private set; }
+
     private int HiddenBytesPerToken => model.Config.HiddenSize * PagedKvCache.ElementSize(model.Dtype);
 
     public IReadOnlyList<StageResult> Run(IReadOnlyList<StageWork> batch)
     {
         foreach (var work in batch) work.Validate(model.Range.IsFirst, HiddenBytesPerToken);
+        LastPassFused = _fusedDecode is not null && FusedDecodePass.Applies(batch);
+        if (LastPassFused) return _fusedDecode!.Run(batch);
         using var scope = NewDisposeScope();
         var sequences = new List<PagedSequence>(batch.Count);
         int rows = 0;

@@ -10,6 +10,7 @@ public sealed class StageStatistics
     private int _largestBatch;
     private int _lastBatch;
     private long _liveTensors;
+    private long _fusedDecodePasses;
 
     public long Batches => Interlocked.Read(ref _batches);
 
@@ -27,11 +28,15 @@ public sealed class StageStatistics
     /// <summary>Tensors alive on the executor thread after the last pass: flat over time, or something leaks.</summary>
     public long LiveTensors => Interlocked.Read(ref _liveTensors);
 
+    /// <summary>Passes that went through the fused CPU decode path rather than libtorch's operators.</summary>
+    public long FusedDecodePasses => Interlocked.Read(ref _fusedDecodePasses);
+
     /// <summary>Raised on the executor thread after every batch: (sequences, tokens, forward time).</summary>
     public event Action<int, int, TimeSpan>? BatchCompleted;
 
-    internal void Record(int sequences, int tokens, TimeSpan elapsed, long liveTensors)
+    internal void Record(int sequences, int tokens, TimeSpan elapsed, long liveTensors, bool fused)
     {
+        if (fused) Interlocked.Increment(ref _fusedDecodePasses);
         Interlocked.Exchange(ref _liveTensors, liveTensors);
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _sequences, sequences);

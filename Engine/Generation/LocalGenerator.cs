@@ -55,8 +55,11 @@ public sealed class LocalGenerator : IAsyncDisposable
         lock (_gate) _waiting.Enqueue(sequence);
         _signal.Release();
         using var wake = cancellationToken.Register(() => _signal.Release());
+        // After a cancel, tokens already produced are dropped rather than yielded; the loop still
+        // waits for the sequence to end, so its pages are free by the time the enumeration returns.
         await foreach (var token in sequence.Stream.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
-            yield return token;
+            if (!cancellationToken.IsCancellationRequested)
+                yield return token;
     }
 
     private async Task RunAsync()

@@ -3,7 +3,6 @@ using Cluster.Engine.Config;
 using Cluster.Engine.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace Cluster.Engine.Model;
 
@@ -44,14 +43,14 @@ public sealed class LlamaAttention : IDisposable
         using var scope = NewDisposeScope();
         long tokens = x.shape[0];
         long heads = _config.NumAttentionHeads, kvHeads = _config.NumKeyValueHeads, headDim = _config.HeadDim;
-        var qkv = F.linear(x, qkv_proj, qkv_bias);                                          // (T, (H + 2·kvH)·hd)
+        var qkv = Linear.Forward(x, qkv_proj, qkv_bias);                                          // (T, (H + 2·kvH)·hd)
         // q and k rotate together: one rotation over (T, H + kvH, hd) instead of two.
         var qk = RotaryEmbedding.Apply(qkv.narrow(1, 0, _queryWidth + _keyValueWidth).view(tokens, heads + kvHeads, headDim), cos, sin);
         var q = qk.narrow(1, 0, heads);                                                      // (T, H, hd)
         var k = qk.narrow(1, heads, kvHeads);                                                // (T, kvH, hd)
         var v = qkv.narrow(1, _queryWidth + _keyValueWidth, _keyValueWidth).view(tokens, kvHeads, headDim); // (T, kvH, hd)
         var attended = kernel.Attend(stageLayer, q, k, v).reshape(tokens, heads * headDim);  // (T, H·hd)
-        return F.linear(attended, o_proj).MoveToOuterDisposeScope();
+        return Linear.Forward(attended, o_proj).MoveToOuterDisposeScope();
     }
 
     public long ParameterBytes => new[] { qkv_proj, qkv_bias, o_proj }

@@ -19,10 +19,10 @@ public sealed class LlamaMlp(WeightLoader weights, int layer) : IDisposable
     public Tensor Forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var gateUp = F.linear(x, gate_up_proj);                       // (T, 2·intermediate)
+        var gateUp = Linear.Forward(x, gate_up_proj);                       // (T, 2·intermediate)
         long intermediate = gateUp.shape[1] / 2;
         var hidden = F.silu(gateUp.narrow(1, 0, intermediate)).mul_(gateUp.narrow(1, intermediate, intermediate)); // (T, intermediate)
-        return F.linear(hidden, down_proj).MoveToOuterDisposeScope(); // (T, hidden)
+        return Linear.Forward(hidden, down_proj).MoveToOuterDisposeScope(); // (T, hidden)
     }
 
     public long ParameterBytes => new[] { gate_up_proj, down_proj }.Sum(t => t.NumberOfElements * t.ElementSize);

@@ -3,7 +3,6 @@ using Cluster.Engine.Config;
 using Cluster.Engine.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace Cluster.Engine.Model;
 
@@ -101,7 +100,7 @@ public sealed class LlamaStageModel : IDisposable
         if (norm is null || lm_head is null)
             throw new InvalidOperationException($"stage {Range} is not the last stage: it has no LM head");
         using var scope = NewDisposeScope();
-        return F.linear(norm.Forward(hidden), lm_head).to(ScalarType.Float32).MoveToOuterDisposeScope();
+        return Linear.Forward(norm.Forward(hidden), lm_head).to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     public void Dispose()

@@ -1,6 +1,6 @@
-using System.Runtime.InteropServices;
 using Cluster.Engine.Formats;
 using Cluster.Engine.Formats.Gguf;
+using Cluster.Engine.Kernels;
 using Cluster.Engine.Weights.Quantization;
 using TorchSharp;
 
@@ -58,9 +58,5 @@ internal static unsafe class TensorDecoder
         return tensor;
     }
 
-    // TorchSharp exposes no raw data pointer; its native library exports this one.
-    private static IntPtr DataPointer(torch.Tensor tensor) => THSTensor_data(tensor.Handle);
-
-    [DllImport("LibTorchSharp")]
-    private static extern IntPtr THSTensor_data(IntPtr handle);
+    private static IntPtr DataPointer(torch.Tensor tensor) => TensorMemory.Pointer(tensor);
 }

@@ -8,12 +8,13 @@ namespace Cluster.Engine.Weights.Synthetic;
 /// <summary>
 /// Deterministic random weights for any Llama shape: each tensor is drawn from a generator seeded
 /// by (seed, tensor name), so every stage of every process draws the same weights for the same
-/// name without a file. Matrices are N(0, 0.02²) like GPT-2's initialisation, norms are ones.
+/// name without a file. Matrices are N(0, std²), by default 0.02 like GPT-2's initialisation; norms
+/// are ones. Tests that need sharp attention (scores far from uniform) raise the std.
 /// Used wherever a model path is, as <c>synthetic:SHAPE</c>.
 /// </summary>
-public sealed class SyntheticCheckpoint(ModelConfig config, ulong seed = 0) : ICheckpoint
+public sealed class SyntheticCheckpoint(ModelConfig config, ulong seed = 0, double std = SyntheticCheckpoint.DefaultStd) : ICheckpoint
 {
-    private const double Std = 0.02;
+    public const double DefaultStd = 0.02;
 
     public string Source => $"synthetic (seed {seed})";
 
@@ -30,8 +31,8 @@ public sealed class SyntheticCheckpoint(ModelConfig config, ulong seed = 0) : IC
         if (name.EndsWith("layernorm.weight", StringComparison.Ordinal) || name == TensorNames.FinalNorm)
             return torch.ones(shape, dtype, device).MoveToOuterDisposeScope();
         using var generator = new Generator(seed ^ StableHash(name));
-        using var std = Std.ToScalar(); // explicit and alive for the call (see Model/RmsNorm.cs)
-        var values = torch.randn(shape, ScalarType.Float32, CPU, generator: generator).mul_(std);
+        using var scale = std.ToScalar(); // explicit and alive for the call (see Model/RmsNorm.cs)
+        var values = torch.randn(shape, ScalarType.Float32, CPU, generator: generator).mul_(scale);
         return values.to(dtype, device).MoveToOuterDisposeScope();
     }
 

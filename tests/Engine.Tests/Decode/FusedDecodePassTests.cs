@@ -1,0 +1,112 @@
+using System.Runtime.InteropServices;
+using Cluster.Engine.Execution;
+using Cluster.Engine.Kernels;
+using Cluster.Engine.Model;
+using Cluster.Engine.Tests.Support;
+using Cluster.Engine.Weights.Synthetic;
+
+namespace Cluster.Engine.Tests.Decode;
+
+/// <summary>
+/// The fused CPU decode pass against libtorch's operators: two executors of the same stage get the
+/// same prefills and decode steps, one with the engine's kernels and one without, and must agree
+/// on every output, with K/V written by either path read back by the other's next step.
+/// </summary>
+[Collection(CpuKernelsCollection.Name)]
+public sealed class FusedDecodePassTests
+{
+    private const int PageSize = 3;
+    private static readonly int[] PromptLengths = [2, 5, 7, 11];
+
+    public static TheoryData<string, int, int> Stages()
+    {
+        var data = new TheoryData<string, int, int>();
+        foreach (var name in new[] { nameof(RandomModels.Gqa), nameof(RandomModels.Mha), nameof(RandomModels.WithBias) })
+        {
+            int layers = RandomModels.ByName(name).NumHiddenLayers;
+            data.Add(name, 0, layers);          // the whole model
+            data.Add(name, 0, 1);               // first stage: embeds token ids
+            data.Add(name, 1, layers);          // last stage: LM head
+            if (layers > 2) data.Add(name, 1, 2); // middle stage: hidden states in and out
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Stages))]
+    public async Task DecodeSteps_AgreeWithLibtorchOperators(string model, int start, int end)
+    {
+        var config = RandomModels.ByName(model);
+        var range = new LayerRange(start, end, config.NumHiddenLayers);
+        // Weights far larger than the default make attention sharp, so that a wrong query, key or
+        // position shows in the output instead of averaging away.
+        using var checkpoint = new SyntheticCheckpoint(config, seed: 5, std: 0.5);
+        var options = new StageExecutorOptions { PageSize = PageSize, PageCount = 64 };
+        using var fused = await StageExecutor.StartAsync(checkpoint, range, options);
+        using var reference = await StageExecutor.StartAsync(checkpoint, range, options);
+        var random = new Random(start * 31 + end);
+        var cached = new int[PromptLengths.Length];
+        var pages = Enumerable.Range(0, PromptLengths.Length).Select(s => Enumerable.Range(0, 8).Select(p => p * PromptLengths.Length + s).ToArray()).ToArray();
+        try
+        {
+            for (int s = 0; s < PromptLengths.Length; s++)
+            {
+                var prefill = Work(range, config, s, cached[s], pages[s], PromptLengths[s], random);
+                await Both(fused, reference, [prefill]);
+                cached[s] += PromptLengths[s];
+            }
+            for (int step = 0; step < 8; step++)
+            {
+                int count = 1 + step % PromptLengths.Length;
+                var batch = Enumerable.Range(0, count).Select(s => Work(range, config, s, cached[s], pages[s], 1, random)).ToArray();
+                long fusedBefore = fused.Statistics.FusedDecodePasses;
+                var (actual, expected) = await Both(fused, reference, batch);
+
+                Assert.Equal(fusedBefore + 1, fused.Statistics.FusedDecodePasses);
+                Assert.Equal(0, reference.Statistics.FusedDecodePasses);
+                for (int s = 0; s < count; s++)
+                {
+                    AssertClose(Output(expected[s]), Output(actual[s]), $"step {step}, sequence {s}");
+                    cached[s]++;
+                }
+            }
+        }
+        finally
+        {
+            CpuKernels.Enabled = true;
+        }
+    }
+
+    /// <summary>Runs the batch on the first executor with the engine's kernels, then on the second without.</summary>
+    private static async Task<(IReadOnlyList<StageResult> Fused, IReadOnlyList<StageResult> Reference)> Both(
+        StageExecutor fused, StageExecutor reference, StageWork[] batch)
+    {
+        CpuKernels.Enabled = true;
+        var first = await fused.RunAsync(batch);
+        CpuKernels.Enabled = false;
+        var second = await reference.RunAsync(batch);
+        CpuKernels.Enabled = true;
+        return (first, second);
+    }
+
+    private static StageWork Work(LayerRange range, Config.ModelConfig config, int sequence, int cached, int[] pages, int tokens, Random random) => new()
+    {
+        SequenceId = $"s{sequence}",
+        CachedTokens = cached,
+        PageIds = pages,
+        TokenCount = tokens,
+        TokenIds = range.IsFirst ? RandomModels.Tokens(random, tokens, config.VocabSize) : null,
+        Hidden = range.IsFirst ? null : MemoryMarshal.AsBytes(Enumerable.Range(0, tokens * config.HiddenSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray().AsSpan()).ToArray(),
+        Output = range.IsLast ? OutputRequest.RawLogits : OutputRequest.None,
+    };
+
+    private static float[] Output(StageResult result) => result.Logits ?? MemoryMarshal.Cast<byte, float>(result.Hidden!).ToArray();
+
+    private static void AssertClose(float[] expected, float[] actual, string where)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        float scale = Math.Max(1, expected.Max(Math.Abs));
+        float difference = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        Assert.True(difference <= 1e-4f * scale, $"{where}: largest difference {difference} against values up to {scale}");
+    }
+}

@@ -1,0 +1,56 @@
+using Cluster.Engine.Kernels;
+
+namespace Cluster.Engine.Tests.Kernels;
+
+public sealed class KernelThreadsTests
+{
+    [Fact]
+    public async Task Run_WhenCalledFromSeveralThreadsAtOnce_RunsEveryChunkOfEveryJobExactlyOnce()
+    {
+        using var pool = new KernelThreads(3);
+        var jobs = Enumerable.Range(0, 4).Select(_ => new CountingWork(97)).ToArray();
+        await Task.WhenAll(jobs.Select(job => Task.Run(() =>
+        {
+            for (int round = 0; round < 200; round++) pool.Run(job, job.Counts.Length);
+        })));
+        Assert.All(jobs, job => Assert.All(job.Counts, count => Assert.Equal(200, count)));
+    }
+
+    [Fact]
+    public async Task Run_AfterTheWorkersFellAsleep_StillRunsEveryChunkOnce()
+    {
+        using var pool = new KernelThreads(2);
+        pool.Run(new CountingWork(8), 8);
+        await Task.Delay(50); // past the spin window: the worker now waits on its event
+        var work = new CountingWork(64);
+        await Task.Run(() => pool.Run(work, 64)).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.All(work.Counts, count => Assert.Equal(1, count));
+    }
+
+    [Fact]
+    public void Run_WhenAChunkThrows_RethrowsOnTheCallerAndStaysUsable()
+    {
+        using var pool = new KernelThreads(2);
+        var error = Assert.Throws<InvalidOperationException>(() => pool.Run(new FailingWork(13), 32));
+        Assert.Contains("chunk 13", error.Message);
+
+        var work = new CountingWork(32);
+        pool.Run(work, 32);
+        Assert.All(work.Counts, count => Assert.Equal(1, count));
+    }
+
+    private sealed class CountingWork(int chunks) : IChunkedWork
+    {
+        public int[] Counts { get; } = new int[chunks];
+
+        public void RunChunk(int chunk) => Interlocked.Increment(ref Counts[chunk]);
+    }
+
+    private sealed class FailingWork(int failing) : IChunkedWork
+    {
+        public void RunChunk(int chunk)
+        {
+            if (chunk == failing) throw new InvalidOperationException($"chunk {chunk} failed");
+        }
+    }
+}
