@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Cluster.Engine.Diagnostics;
 using Cluster.Engine.Execution;
+using Cluster.Engine.Kernels;
 using Cluster.Engine.Models;
 using TorchSharp;
 
@@ -8,7 +9,8 @@ namespace Cluster.Client.Commands;
 
 /// <summary>
 /// <c>engine-bench</c>: decode tokens/s of the engine alone at several concurrencies, beside the
-/// memory-bandwidth bound measured in the same run.
+/// memory-bandwidth bound measured in the same run. Each round measures the bandwidth, then every
+/// concurrency, so that a machine whose bandwidth drifts (a shared VM) is compared with itself.
 /// </summary>
 internal static class EngineBenchCommand
 {
@@ -20,27 +22,55 @@ internal static class EngineBenchCommand
         var prompt = new Option<int>("--prompt-tokens") { Description = "prompt length of each sequence", DefaultValueFactory = _ => 16 };
         var stages = new Option<int>("--stages") { Description = "stages the layers are split into (in this process)", DefaultValueFactory = _ => 1 };
         var dtype = new Option<string>("--dtype") { Description = "float32 or bfloat16", DefaultValueFactory = _ => "float32" };
-        var command = new Command("engine-bench", "Measure the engine's decode speed against this machine's memory bandwidth") { model, concurrency, steps, prompt, stages, dtype };
+        var rounds = new Option<int>("--rounds") { Description = "rounds of (bandwidth, every concurrency); medians are reported", DefaultValueFactory = _ => 3 };
+        var kernels = new Option<string>("--kernels") { Description = "engine: the engine's CPU decode kernels where they apply; torch: libtorch operators only", DefaultValueFactory = _ => "engine" };
+        kernels.AcceptOnlyFromAmong("engine", "torch");
+        var command = new Command("engine-bench", "Measure the engine's decode speed against this machine's memory bandwidth") { model, concurrency, steps, prompt, stages, dtype, rounds, kernels };
         command.SetAction(async (result, cancel) =>
         {
+            CpuKernels.Enabled = result.GetValue(kernels) == "engine";
             using var loaded = ModelSource.Open(result.GetValue(model)!, tokenizerPath: null);
             var options = new StageExecutorOptions { Dtype = DtypeNames.Parse(result.GetValue(dtype)!), KvCacheBytes = 512L << 20 };
             using var chain = await PipelineChain.StartAsync(loaded.Checkpoint, result.GetValue(stages), options);
             long weightBytes = chain.Stages.Sum(s => s.WeightBytes);
             long readPerToken = chain.Stages.Sum(s => s.DecodeReadBytes);
-            double bandwidth = MemoryBandwidth.MeasureReadBytesPerSecond();
+            var concurrencies = result.GetValue(concurrency)!;
             Console.WriteLine($"model: {loaded.Description}; {weightBytes / 1e6:F1} MB of weights; {readPerToken / 1e6:F1} MB read per decode pass");
-            Console.WriteLine($"memory read bandwidth: {bandwidth / 1e9:F2} GB/s -> bound for one sequence: {bandwidth / readPerToken:F1} tokens/s");
-            Console.WriteLine($"threads: {torch.get_num_threads()}; dtype: {options.Dtype}; stages: {chain.Stages.Count}");
-            foreach (int c in result.GetValue(concurrency)!)
+            Console.WriteLine($"threads: {torch.get_num_threads()}; dtype: {options.Dtype}; stages: {chain.Stages.Count}; kernels: {(CpuKernels.Enabled ? "engine" : "torch")}");
+
+            // Untimed: the JIT's later tiers and the caches settle before anything counts.
+            foreach (int c in concurrencies)
+                await DecodeBenchmark.RunAsync(chain, c, result.GetValue(prompt), result.GetValue(steps));
+
+            var bounds = new List<double>();
+            var speeds = concurrencies.ToDictionary(c => c, _ => new List<double>());
+            for (int round = 1; round <= result.GetValue(rounds); round++)
             {
-                var m = await DecodeBenchmark.RunAsync(chain, c, result.GetValue(prompt), result.GetValue(steps));
-                double ofBound = c == 1 ? m.TokensPerSecond / (bandwidth / readPerToken) : double.NaN;
-                Console.WriteLine($"concurrency {c,3}: {m.TokensPerSecond,8:F1} tokens/s  {m.MillisecondsPerStep,7:F2} ms/pass" +
-                                  (c == 1 ? $"  ({ofBound:P0} of the bandwidth bound)" : ""));
+                double bound = MemoryBandwidth.MeasureReadBytesPerSecond() / readPerToken;
+                bounds.Add(bound);
+                Console.WriteLine($"round {round}: read bandwidth {bound * readPerToken / 1e9:F2} GB/s -> bound for one sequence {bound:F1} tokens/s");
+                foreach (int c in concurrencies)
+                {
+                    var m = await DecodeBenchmark.RunAsync(chain, c, result.GetValue(prompt), result.GetValue(steps));
+                    speeds[c].Add(m.TokensPerSecond);
+                    Console.WriteLine($"  concurrency {c,3}: {m.TokensPerSecond,8:F1} tokens/s  {m.MillisecondsPerStep,7:F2} ms/pass" +
+                                      (c == 1 ? $"  ({m.TokensPerSecond / bound:P0} of this round's bound)" : ""));
+                }
             }
+
+            Console.WriteLine($"median bound for one sequence: {Median(bounds):F1} tokens/s ({Median(bounds) * readPerToken / 1e9:F2} GB/s)");
+            foreach (int c in concurrencies)
+                Console.WriteLine($"concurrency {c,3}: median {Median(speeds[c]),8:F1} tokens/s, best {speeds[c].Max(),8:F1}" +
+                                  (c == 1 ? $"  (median of rounds: {Median(speeds[c].Zip(bounds, (s, b) => s / b).ToList()):P0} of the bound)" : "") +
+                                  (c != 1 && speeds.ContainsKey(1) ? $"  ({Median(speeds[c]) / Median(speeds[1]):F1}x one sequence)" : ""));
             return 0;
         });
         return command;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

@@ -12,23 +12,23 @@ internal readonly unsafe struct DecodeLayerWeights
     public DecodeLayerWeights(LlamaDecoderLayer layer, Attention.PagedKvCache cache, int stageLayer)
     {
         InputNorm = (float*)TensorMemory.Pointer(layer.input_layernorm.weight);
-        QkvProjection = (byte*)TensorMemory.Pointer(layer.self_attn.qkv_proj);
+        QkvProjection = (float*)TensorMemory.Pointer(layer.self_attn.qkv_proj);
         QkvBias = layer.self_attn.qkv_bias is { } bias ? (float*)TensorMemory.Pointer(bias) : null;
-        OutputProjection = (byte*)TensorMemory.Pointer(layer.self_attn.o_proj);
+        OutputProjection = (float*)TensorMemory.Pointer(layer.self_attn.o_proj);
         PostAttentionNorm = (float*)TensorMemory.Pointer(layer.post_attention_layernorm.weight);
-        GateUpProjection = (byte*)TensorMemory.Pointer(layer.mlp.gate_up_proj);
-        DownProjection = (byte*)TensorMemory.Pointer(layer.mlp.down_proj);
+        GateUpProjection = (float*)TensorMemory.Pointer(layer.mlp.gate_up_proj);
+        DownProjection = (float*)TensorMemory.Pointer(layer.mlp.down_proj);
         Keys = (float*)TensorMemory.Pointer(cache.Keys(stageLayer));
         Values = (float*)TensorMemory.Pointer(cache.Values(stageLayer));
     }
 
     public float* InputNorm { get; }
-    public byte* QkvProjection { get; }
+    public float* QkvProjection { get; }
     public float* QkvBias { get; }
-    public byte* OutputProjection { get; }
+    public float* OutputProjection { get; }
     public float* PostAttentionNorm { get; }
-    public byte* GateUpProjection { get; }
-    public byte* DownProjection { get; }
+    public float* GateUpProjection { get; }
+    public float* DownProjection { get; }
 
     /// <summary>(slots, kvHeads, headDim)</summary>
     public float* Keys { get; }

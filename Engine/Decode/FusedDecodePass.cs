@@ -9,18 +9,18 @@ using static TorchSharp.torch;
 namespace Cluster.Engine.Decode;
 
 /// <summary>
-/// A decode pass of a few sequences (one new token each) on the CPU in float32, written against
+/// A decode pass of up to 64 sequences (one new token each) on the CPU in float32, written against
 /// the stage's weights and pages directly, as llama.cpp and llama2.c do. Through libtorch the same
 /// token costs some 60 operator calls per layer at several microseconds each, which at this size
 /// is as long as streaming the weights; here the only costly steps are the matrix products
-/// (<see cref="ThinLinear"/>) and attention over the pages, both spread over
+/// (<see cref="CpuLinear"/>) and attention over the pages, both spread over
 /// <see cref="KernelThreads"/>. It computes what <see cref="LlamaStageModel.Forward"/> and
 /// <see cref="PagedAttention"/> compute, step for step in float32; tests hold it to them.
 /// </summary>
 internal sealed unsafe class FusedDecodePass
 {
-    /// <summary>Sequences per pass up to which this path is taken (the thin product's limit).</summary>
-    public const int MaxSequences = ThinLinear.MaxTokens;
+    /// <summary>Sequences per pass up to which this path is taken; its activation buffers (the logits above all) are sized for it.</summary>
+    public const int MaxSequences = 64;
 
     private readonly LlamaStageModel _model;
     private readonly PagedKvCache _cache;
@@ -145,8 +145,8 @@ internal sealed unsafe class FusedDecodePass
         Buffer.MemoryCopy(qkvRow + _heads * _headDim + width, layer.Values + slot * width, bytes, bytes);
     }
 
-    private static void Multiply(float* input, byte* weights, float* output, int rows, int columns, int tokens) =>
-        ThinLinear.Multiply(new ThinProductArguments { Weights = weights, Input = input, Output = output, Rows = rows, Columns = columns, Tokens = tokens }, bfloat16Weights: false);
+    private static void Multiply(float* input, float* weights, float* output, int rows, int columns, int tokens) =>
+        CpuLinear.Multiply(new MatMulArguments { Weights = weights, Input = input, Output = output, Rows = rows, Columns = columns, Tokens = tokens });
 
     private IReadOnlyList<StageResult> Pack(IReadOnlyList<StageWork> batch, float* x)
     {
@@ -168,7 +168,7 @@ internal sealed unsafe class FusedDecodePass
             VectorOps.RmsNorm(x + wanted[n] * _hidden, norm, _eps, normed + n * _hidden, _hidden);
         fixed (float* logits = _logits)
         {
-            Multiply(normed, (byte*)TensorMemory.Pointer(_model.lm_head!), logits, vocab, _hidden, wanted.Length);
+            Multiply(normed, (float*)TensorMemory.Pointer(_model.lm_head!), logits, vocab, _hidden, wanted.Length);
             for (int n = 0; n < wanted.Length; n++)
             {
                 var work = batch[wanted[n]];

@@ -2,7 +2,7 @@ using System.Runtime.Intrinsics;
 
 namespace Cluster.Engine.Kernels;
 
-/// <summary>Whether the engine's own CPU kernels (thin products, the fused decode pass) are used instead of libtorch.</summary>
+/// <summary>Whether the engine's own CPU kernels (float32 matrix products, the fused decode pass) are used instead of libtorch.</summary>
 public static class CpuKernels
 {
     private static bool _enabled = true;

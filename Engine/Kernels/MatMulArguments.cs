@@ -1,9 +1,9 @@
 namespace Cluster.Engine.Kernels;
 
-/// <summary>Raw operands of y = x·wᵀ: x (tokens, columns) float32, w (rows, columns), y (tokens, rows) float32.</summary>
-internal readonly unsafe struct ThinProductArguments
+/// <summary>Raw float32 operands of y = x·wᵀ: x (tokens, columns), w (rows, columns), y (tokens, rows), all contiguous.</summary>
+internal readonly unsafe struct MatMulArguments
 {
-    public required byte* Weights { get; init; }
+    public required float* Weights { get; init; }
     public required float* Input { get; init; }
     public required float* Output { get; init; }
     public required int Rows { get; init; }

@@ -1,21 +1,20 @@
 namespace Cluster.Engine.Kernels;
 
-/// <summary>One thin matrix product cut into blocks of weight rows, one block per chunk.</summary>
-internal sealed class ThinProductWork : IChunkedWork
+/// <summary>One matrix product cut into blocks of weight rows, one block per chunk.</summary>
+internal sealed class MatMulWork : IChunkedWork
 {
-    [ThreadStatic] private static ThinProductWork? _perThread;
+    [ThreadStatic] private static MatMulWork? _perThread;
 
-    private ThinProductArguments _arguments;
+    private MatMulArguments _arguments;
     private int _rowsPerChunk;
-    private bool _bfloat16;
 
     /// <summary>The calling thread's instance: one product at a time per thread, no allocation per call.</summary>
-    public static ThinProductWork ForThisThread() => _perThread ??= new ThinProductWork();
+    public static MatMulWork ForThisThread() => _perThread ??= new MatMulWork();
 
-    public int Prepare(in ThinProductArguments arguments, bool bfloat16, int threads)
+    /// <summary>Takes the operands and returns the number of chunks.</summary>
+    public int Prepare(in MatMulArguments arguments, int threads)
     {
         _arguments = arguments;
-        _bfloat16 = bfloat16;
         // About eight chunks per thread balance a core that the VM or another process slows down,
         // in blocks of four rows (the kernel's width) and never so small that claiming dominates.
         int perChunk = (arguments.Rows + threads * 8 - 1) / (threads * 8);
@@ -26,8 +25,6 @@ internal sealed class ThinProductWork : IChunkedWork
     public void RunChunk(int chunk)
     {
         int first = chunk * _rowsPerChunk;
-        int end = Math.Min(_arguments.Rows, first + _rowsPerChunk);
-        if (_bfloat16) RowDotProducts.Run<BFloat16Elements>(_arguments, first, end);
-        else RowDotProducts.Run<Float32Elements>(_arguments, first, end);
+        RowDotProducts.Run(_arguments, first, Math.Min(_arguments.Rows, first + _rowsPerChunk));
     }
 }

@@ -1,0 +1,56 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Cluster.Engine.Kernels;
+
+/// <summary>
+/// y = x·wᵀ + b in float32 on the CPU, for x of up to <see cref="MaxRows"/> rows: every product of
+/// decode and of moderate prefill chunks. With one token per sequence a product reads every weight
+/// once for two flops, so it runs at the speed memory streams the matrix; libtorch's float32 GEMM
+/// reaches under half of that here, and with a few dozen rows it also keeps to one core.
+/// <see cref="RowDotProducts"/> on <see cref="KernelThreads"/> uses every core at both ends
+/// (docs/benchmarks.md has the figures). bfloat16 stays with libtorch, whose oneDNN kernels use the
+/// CPU's bfloat16 dot-product instructions.
+/// </summary>
+public static unsafe class CpuLinear
+{
+    /// <summary>Rows of x up to which the engine's kernel is used (measured faster than libtorch up to 512).</summary>
+    public const int MaxRows = 512;
+
+    public static bool Applies(Tensor x, Tensor weight) =>
+        CpuKernels.Enabled
+        && x.device_type == DeviceType.CPU && weight.device_type == DeviceType.CPU
+        && x.dtype == ScalarType.Float32 && weight.dtype == ScalarType.Float32
+        && x.dim() == 2 && weight.dim() == 2 && x.shape[0] <= MaxRows && x.shape[1] == weight.shape[1]
+        && weight.is_contiguous() && weight.shape[0] <= int.MaxValue && weight.shape[1] <= int.MaxValue;
+
+    /// <summary>x (T, in) · weight (out, in)ᵀ + bias (out) → (T, out).</summary>
+    public static Tensor Forward(Tensor x, Tensor weight, Tensor? bias)
+    {
+        if (!Applies(x, weight))
+            throw new ArgumentException($"the CPU linear kernel needs a float32 CPU input of at most {MaxRows} rows matching a contiguous float32 weight; " +
+                                        $"got {x.dtype} {string.Join('x', x.shape)} and {weight.dtype} {string.Join('x', weight.shape)}");
+        using var scope = NewDisposeScope();
+        var input = x.contiguous(); // the same tensor when x already is
+        var output = torch.empty(x.shape[0], weight.shape[0], ScalarType.Float32);
+        Multiply(new MatMulArguments
+        {
+            Weights = (float*)TensorMemory.Pointer(weight),
+            Input = (float*)TensorMemory.Pointer(input),
+            Output = (float*)TensorMemory.Pointer(output),
+            Rows = (int)weight.shape[0],
+            Columns = (int)weight.shape[1],
+            Tokens = (int)x.shape[0],
+        });
+        if (bias is not null) output.add_(bias);
+        return output.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Runs y = x·wᵀ on raw operands across <see cref="KernelThreads.Shared"/>.</summary>
+    internal static void Multiply(in MatMulArguments arguments)
+    {
+        var threads = KernelThreads.Shared;
+        var work = MatMulWork.ForThisThread();
+        threads.Run(work, work.Prepare(arguments, threads.ThreadCount));
+    }
+}
