@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Cluster.Engine.Kernels;
 
 namespace Cluster.Engine.Decode;
@@ -33,28 +34,33 @@ internal sealed unsafe class DecodeAttentionWork : IChunkedWork
         return slots.Length * heads;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RunChunk(int chunk)
     {
         int sequence = chunk / _heads, head = chunk % _heads;
         int kvHead = head / (_heads / _kvHeads);
         var slots = _slots[sequence];
         int context = slots.Length;
-        var scores = _scores is { } s && s.Length >= context ? s : _scores = new float[Math.Max(context, 256)];
+        var scoreArray = _scores is { } s && s.Length >= context ? s : _scores = new float[Math.Max(context, 256)];
         long rowStride = (long)_kvHeads * _headDim;
         float* q = _queries + sequence * _queryStride + (long)head * _headDim;
         float* output = _output + ((long)sequence * _heads + head) * _headDim;
-
-        float max = float.NegativeInfinity;
-        for (int t = 0; t < context; t++)
+        float* keys = _keys + (long)kvHead * _headDim;
+        float* values = _values + (long)kvHead * _headDim;
+        fixed (long* slot = slots)
+        fixed (float* scores = scoreArray)
         {
-            float score = VectorOps.Dot(q, _keys + slots[t] * rowStride + (long)kvHead * _headDim, _headDim) * _scale;
-            scores[t] = score;
-            if (score > max) max = score;
+            float max = float.NegativeInfinity;
+            for (int t = 0; t < context; t++)
+            {
+                float score = VectorOps.Dot(q, keys + slot[t] * rowStride, _headDim) * _scale;
+                scores[t] = score;
+                max = MathF.Max(max, score);
+            }
+            float inverseTotal = 1f / VectorOps.ExpShifted(scores, context, max);
+            new Span<float>(output, _headDim).Clear();
+            for (int t = 0; t < context; t++)
+                VectorOps.MultiplyAdd(scores[t] * inverseTotal, values + slot[t] * rowStride, output, _headDim);
         }
-        float total = 0;
-        for (int t = 0; t < context; t++) total += scores[t] = MathF.Exp(scores[t] - max);
-        new Span<float>(output, _headDim).Clear();
-        for (int t = 0; t < context; t++)
-            VectorOps.MultiplyAdd(scores[t] / total, _values + slots[t] * rowStride + (long)kvHead * _headDim, output, _headDim);
     }
 }

@@ -169,16 +169,7 @@ internal sealed unsafe class FusedDecodePass
         fixed (float* logits = _logits)
         {
             Multiply(normed, (float*)TensorMemory.Pointer(_model.lm_head!), logits, vocab, _hidden, wanted.Length);
-            for (int n = 0; n < wanted.Length; n++)
-            {
-                var work = batch[wanted[n]];
-                var row = new ReadOnlySpan<float>(logits + (long)n * vocab, vocab);
-                results[wanted[n]] = results[wanted[n]] with
-                {
-                    Logits = work.Output.Logits ? row.ToArray() : null,
-                    Token = work.Output.Sampling is { } sampling ? Sampler.Sample(row, sampling, work.Output.Context!) : null,
-                };
-            }
+            OutputRows.Fill(batch, wanted, logits, vocab, results);
         }
         return results;
     }

@@ -1,8 +1,7 @@
-using System.Runtime.InteropServices;
 using Cluster.Engine.Attention;
 using Cluster.Engine.Decode;
+using Cluster.Engine.Kernels;
 using Cluster.Engine.Model;
-using Cluster.Engine.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -84,17 +83,9 @@ internal sealed class StageForward(LlamaStageModel model, PagedKvCache cache)
 
         var lastRows = torch.tensor(wanted.Select(i => (long)(sequences[i].QueryStart + sequences[i].QueryCount - 1)).ToArray(), device: model.Device);
         var logits = model.Logits(output.index_select(0, lastRows)).to(CPU).contiguous(); // (N, vocab) float32
-        var all = MemoryMarshal.Cast<byte, float>(logits.bytes);
-        int vocab = (int)logits.shape[1];
-        for (int n = 0; n < wanted.Length; n++)
+        unsafe
         {
-            var work = batch[wanted[n]];
-            var row = all.Slice(n * vocab, vocab);
-            results[wanted[n]] = results[wanted[n]] with
-            {
-                Logits = work.Output.Logits ? row.ToArray() : null,
-                Token = work.Output.Sampling is { } sampling ? Sampler.Sample(row, sampling, work.Output.Context!) : null,
-            };
+            OutputRows.Fill(batch, wanted, (float*)TensorMemory.Pointer(logits), (int)logits.shape[1], results);
         }
         return results;
     }

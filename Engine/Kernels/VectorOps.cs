@@ -10,7 +10,7 @@ namespace Cluster.Engine.Kernels;
 /// </summary>
 internal static unsafe class VectorOps
 {
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Dot(float* a, float* b, int n)
     {
         var sum = Vector512<float>.Zero;
@@ -22,7 +22,7 @@ internal static unsafe class VectorOps
     }
 
     /// <summary>y += a·x</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void MultiplyAdd(float a, float* x, float* y, int n)
     {
         var scale = Vector512.Create(a);
@@ -38,6 +38,24 @@ internal static unsafe class VectorOps
         int i = 0;
         for (; i + 16 <= n; i += 16) (Vector512.Load(y + i) + Vector512.Load(x + i)).Store(y + i);
         for (; i < n; i++) y[i] += x[i];
+    }
+
+    /// <summary>x[i] = e^(x[i] − max) for every i; returns their sum (a softmax's numerators and denominator).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float ExpShifted(float* x, int n, float max)
+    {
+        var shift = Vector512.Create(max);
+        var sum = Vector512<float>.Zero;
+        int i = 0;
+        for (; i + 16 <= n; i += 16)
+        {
+            var e = Vector512.Exp(Vector512.Load(x + i) - shift);
+            e.Store(x + i);
+            sum += e;
+        }
+        float total = Vector512.Sum(sum);
+        for (; i < n; i++) total += x[i] = MathF.Exp(x[i] - max);
+        return total;
     }
 
     /// <summary>output = x / sqrt(mean(x²) + eps) · weight</summary>
