@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Cluster.Engine.Execution;
+using Cluster.Engine.Kernels;
 using Cluster.Engine.Model;
 using Cluster.Engine.Weights.Synthetic;
 
@@ -23,9 +24,14 @@ public class DecodeStepBenchmarks
     [Params("float32", "bfloat16")]
     public string Dtype { get; set; } = "float32";
 
+    /// <summary>engine: the engine's CPU kernels where they apply (float32); torch: libtorch's operators only.</summary>
+    [Params("engine", "torch")]
+    public string Kernels { get; set; } = "engine";
+
     [GlobalSetup]
     public void Setup()
     {
+        CpuKernels.Enabled = Kernels == "engine";
         var checkpoint = new SyntheticCheckpoint(Shapes.Llama110M);
         int pagesEach = (Context + 1 + 15) / 16;
         var options = new StageExecutorOptions { Dtype = DtypeNames.Parse(Dtype), PageSize = 16, PageCount = pagesEach * Batch };
@@ -44,5 +50,9 @@ public class DecodeStepBenchmarks
     public int DecodeStep() => _executor.Run(_step)[0].Token!.TokenId;
 
     [GlobalCleanup]
-    public void Cleanup() => _executor.Dispose();
+    public void Cleanup()
+    {
+        _executor.Dispose();
+        CpuKernels.Enabled = true;
+    }
 }
