@@ -5,17 +5,21 @@ namespace Cluster.Engine.Kernels;
 
 /// <summary>
 /// y = x·wᵀ + b in float32 on the CPU, for x of up to <see cref="MaxRows"/> rows: every product of
-/// decode and of moderate prefill chunks. With one token per sequence a product reads every weight
-/// once for two flops, so it runs at the speed memory streams the matrix; libtorch's float32 GEMM
-/// reaches under half of that here, and with a few dozen rows it also keeps to one core.
+/// decode and of prefill chunks within the default token budget. With one token per sequence a
+/// product reads every weight once for two flops, so it runs at the speed memory streams the
+/// matrix; libtorch's float32 GEMM reaches under half of that here, and with more rows it keeps
+/// to one core.
 /// <see cref="RowDotProducts"/> on <see cref="KernelThreads"/> uses every core at both ends
 /// (docs/benchmarks.md has the figures). bfloat16 stays with libtorch, whose oneDNN kernels use the
 /// CPU's bfloat16 dot-product instructions.
 /// </summary>
 public static unsafe class CpuLinear
 {
-    /// <summary>Rows of x up to which the engine's kernel is used (measured faster than libtorch up to 512).</summary>
-    public const int MaxRows = 512;
+    /// <summary>
+    /// Rows of x up to which the engine's kernel is used: measured faster than libtorch's at every
+    /// size up to 2048, the default token budget of a pass.
+    /// </summary>
+    public const int MaxRows = 2048;
 
     public static bool Applies(Tensor x, Tensor weight) =>
         CpuKernels.Enabled
