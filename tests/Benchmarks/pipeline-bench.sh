@@ -6,8 +6,8 @@
 #   tests/Benchmarks/pipeline-bench.sh                 # synthetic:llama-110m, stages 1 2 3, concurrency 1 8 32
 #   MODEL=../shared/models/stories260K/stories260K.bin LAYERS=5 tests/Benchmarks/pipeline-bench.sh
 #
-# Needs redis-server on PATH. Each process gets OMP_NUM_THREADS = cores / stages so the stages
-# share the machine's cores instead of fighting over them.
+# Needs redis-server on PATH. Each process gets OMP_NUM_THREADS = cores / stages (or
+# THREADS_PER_STAGE) so the stages share the machine's cores instead of fighting over them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -48,7 +48,7 @@ split() {
 
 for stages in $STAGES; do
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes >/dev/null
-  threads=$(( CORES / stages > 0 ? CORES / stages : 1 ))
+  threads=${THREADS_PER_STAGE:-$(( CORES / stages > 0 ? CORES / stages : 1 ))}
   s=0
   for layers in $(split "$stages"); do
     OMP_NUM_THREADS=$threads Logging__LogLevel__Default=Warning dotnet "$SILO" --model "$MODEL" --tokenizer "$TOKENIZER" --layers "$layers" \

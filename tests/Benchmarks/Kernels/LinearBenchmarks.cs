@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Cluster.Engine.Kernels;
+using Cluster.Engine.Model;
+using Cluster.Engine.Weights.Synthetic;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -7,44 +9,51 @@ using F = TorchSharp.torch.nn.functional;
 namespace Cluster.Benchmarks.Kernels;
 
 /// <summary>
-/// One float32 matrix product of the 110M shape's largest layer matrix (gate_up: 4096 × 768,
-/// 12.6 MB), y = x·Wᵀ for x of Rows rows: the engine's <see cref="CpuLinear"/> against libtorch's
-/// linear. Repeated on one matrix, it runs out of whatever cache holds 12.6 MB (an EPYC's L3 does);
-/// <c>engine-bench</c> measures the products as decode meets them, streamed from memory.
+/// The float32 matrix products of one pass of the 110M shape (its 48 layer matrices and the LM
+/// head, 438 MB) for inputs of Rows rows: the engine's <see cref="CpuLinear"/> against libtorch's
+/// linear. With one row this is memory-bound (every weight streamed once), with hundreds compute-bound.
 /// </summary>
 public class LinearBenchmarks
 {
-    private Tensor _weight = null!;
-    private Tensor _input = null!;
+    private LlamaStageModel _model = null!;
+    private (Tensor Weight, Tensor Input)[] _products = [];
 
-    [Params(1, 32)]
+    [Params(1, 4, 32, 128, 512)]
     public int Rows { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        _weight = torch.randn(4096, 768);
-        _input = torch.randn(Rows, 768);
+        var checkpoint = new SyntheticCheckpoint(Shapes.Llama110M);
+        _model = new LlamaStageModel(checkpoint, LayerRange.All(checkpoint.Config.NumHiddenLayers), ScalarType.Float32, CPU);
+        _products = _model.layers
+            .SelectMany(l => new[] { l.self_attn.qkv_proj, l.self_attn.o_proj, l.mlp.gate_up_proj, l.mlp.down_proj })
+            .Append(_model.lm_head!)
+            .Select(w => (w, torch.randn(Rows, w.shape[1])))
+            .ToArray();
     }
 
     [Benchmark(Baseline = true)]
-    public long Libtorch()
-    {
-        using var output = F.linear(_input, _weight);
-        return output.shape[1];
-    }
+    public long Libtorch() => Pass(x => F.linear(x.Input, x.Weight));
 
     [Benchmark]
-    public long Engine()
+    public long Engine() => Pass(x => CpuLinear.Forward(x.Input, x.Weight, null));
+
+    private long Pass(Func<(Tensor Weight, Tensor Input), Tensor> product)
     {
-        using var output = CpuLinear.Forward(_input, _weight, null);
-        return output.shape[1];
+        long columns = 0;
+        foreach (var operands in _products)
+        {
+            using var output = product(operands);
+            columns += output.shape[1];
+        }
+        return columns;
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        _weight.Dispose();
-        _input.Dispose();
+        foreach (var (_, input) in _products) input.Dispose();
+        _model.Dispose();
     }
 }
