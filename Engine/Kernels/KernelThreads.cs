@@ -11,12 +11,14 @@ namespace Cluster.Engine.Kernels;
 /// </summary>
 /// <remarks>
 /// Chunks are claimed through one 64-bit ticket (job number in the high half, next chunk in the
-/// low half), so a worker that wakes late can never run a chunk of a newer job with an older
-/// job's arguments. One job runs at a time; callers from other threads wait their turn.
+/// low half), and a finished job's ticket is closed before the next job's fields are written, so a
+/// worker that wakes late can never run or count a chunk of a newer job under an older ticket. One
+/// job runs at a time; callers from other threads wait their turn.
 /// </remarks>
 public sealed class KernelThreads : IDisposable
 {
     private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs
+    private const uint Closed = uint.MaxValue; // the chunk half of a finished job's ticket
     private static readonly Lazy<KernelThreads> SharedPool = new(() => new KernelThreads(DefaultThreadCount()));
 
     private readonly object _gate = new();
@@ -71,6 +73,9 @@ public sealed class KernelThreads : IDisposable
             RunChunks(job);
             var spinner = new SpinWait();
             while (Volatile.Read(ref _completed) < chunks) spinner.SpinOnce(sleep1Threshold: -1);
+            // Close the job before its fields change for the next one: a worker that read this
+            // job's ticket earlier can then neither claim a chunk nor count one.
+            Interlocked.Exchange(ref _ticket, (job << 32) | Closed);
             _work = null;
             if (_failure is { } failure)
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
@@ -83,13 +88,13 @@ public sealed class KernelThreads : IDisposable
         {
             long ticket = Volatile.Read(ref _ticket);
             if (ticket >> 32 != job) return;
-            int chunk = (int)(ticket & 0xFFFF_FFFF);
-            if (chunk >= _chunks) return;
+            uint chunk = (uint)ticket;
+            if (chunk >= (uint)_chunks) return; // also when closed
             if (Interlocked.CompareExchange(ref _ticket, ticket + 1, ticket) != ticket) continue;
             // The ticket of this job was taken, so the job's fields stay until its chunks are all done.
             try
             {
-                _work!.RunChunk(chunk);
+                _work!.RunChunk((int)chunk);
             }
             catch (Exception e)
             {

@@ -7,13 +7,15 @@ public sealed class KernelThreadsTests
     [Fact]
     public async Task Run_WhenCalledFromSeveralThreadsAtOnce_RunsEveryChunkOfEveryJobExactlyOnce()
     {
+        // Jobs of different sizes back to back: a worker that read the previous job's ticket must
+        // never run a chunk of the next one (or a chunk number the next one does not have).
         using var pool = new KernelThreads(3);
-        var jobs = Enumerable.Range(0, 4).Select(_ => new CountingWork(97)).ToArray();
+        var jobs = new[] { 2, 13, 97, 250 }.Select(chunks => new CountingWork(chunks)).ToArray();
         await Task.WhenAll(jobs.Select(job => Task.Run(() =>
         {
-            for (int round = 0; round < 200; round++) pool.Run(job, job.Counts.Length);
+            for (int round = 0; round < 2000; round++) pool.Run(job, job.Counts.Length);
         })));
-        Assert.All(jobs, job => Assert.All(job.Counts, count => Assert.Equal(200, count)));
+        Assert.All(jobs, job => Assert.All(job.Counts, count => Assert.Equal(2000, count)));
     }
 
     [Fact]
