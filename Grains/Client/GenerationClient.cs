@@ -14,7 +14,7 @@ public static class GenerationClient
     /// <summary>
     /// Asks the model's router for a sequence on the least loaded replica and streams its tokens.
     /// A sequence grain lives on its replica's last-stage silo; if that silo dies, the stream
-    /// breaks. The tokens streamed so far are kept here, so the request is submitted again (a new
+    /// breaks, or stalls until <see cref="SequenceWatch"/> finds the sequence gone. The tokens streamed so far are kept here, so the request is submitted again (a new
     /// sequence, once the plan is whole again) with them as <see cref="GenerateRequest.ResumeFrom"/>:
     /// the new sequence computes them as history and streams only what follows, sampled with the same
     /// seed and step numbers, so the caller sees the same tokens, none twice. Bad requests, overload
@@ -29,28 +29,55 @@ public static class GenerationClient
         for (int attempt = 0; ; attempt++)
         {
             var key = await grains.GetGrain<IRouterGrain>(model).OpenSequenceAsync(cancellationToken);
-            var stream = grains.GetGrain<ISequenceGrain>(key).GenerateAsync(request with { ResumeFrom = [.. streamed] }, cancellationToken);
-            await using var tokens = stream.GetAsyncEnumerator(cancellationToken);
-            while (true)
+            var sequence = grains.GetGrain<ISequenceGrain>(key);
+            string home = (await sequence.GetStatusAsync().WaitAsync(cancellationToken)).Silo;
+            using var attemptEnded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var lost = SequenceWatch.WaitUntilLostAsync(sequence, home, attemptEnded.Token);
+            var tokens = sequence.GenerateAsync(request with { ResumeFrom = [.. streamed] }, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            bool abandoned = false;
+            try
             {
-                GeneratedToken token;
-                try
+                while (true)
                 {
-                    if (!await tokens.MoveNextAsync()) yield break;
-                    token = tokens.Current;
+                    var next = tokens.MoveNextAsync().AsTask();
+                    if (attempt < MaxResumes && await Task.WhenAny(next, lost) != next)
+                    {
+                        Observe(next);
+                        cancellationToken.ThrowIfCancellationRequested(); // the watch ended with the caller's cancel
+                        abandoned = true;
+                        break;
+                    }
+                    GeneratedToken token;
+                    try
+                    {
+                        if (!await next) yield break;
+                        token = tokens.Current;
+                    }
+                    catch (Exception e) when (attempt < MaxResumes && IsLost(e, cancellationToken))
+                    {
+                        break;
+                    }
+                    streamed.Add(token.TokenId);
+                    yield return token;
+                    if (token.Finish is not null) yield break;
                 }
-                catch (Exception e) when (attempt < MaxResumes && IsLost(e, cancellationToken))
-                {
-                    break;
-                }
-                streamed.Add(token.TokenId);
-                yield return token;
-                if (token.Finish is not null) yield break;
+            }
+            finally
+            {
+                await attemptEnded.CancelAsync();
+                Observe(lost);
+                // The stream of a sequence on a dead silo may never finish disposing: let it go.
+                if (abandoned) Observe(tokens.DisposeAsync().AsTask());
+                else await tokens.DisposeAsync();
             }
             // The sequence's silo is gone: wait for the plan to be whole again (a spare takes over).
             await grains.WaitForPlanAsync(model, TimeSpan.FromSeconds(60), cancellationToken);
         }
     }
+
+    /// <summary>Lets a task that nobody awaits any more fail without an unobserved exception.</summary>
+    private static void Observe(Task task) =>
+        task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     /// <summary>Failures that mean the sequence (or its silo) was lost rather than that the request is at fault.</summary>
     private static bool IsLost(Exception e, CancellationToken cancellationToken) => e switch
