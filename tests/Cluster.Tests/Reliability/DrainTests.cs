@@ -36,6 +36,7 @@ public sealed class DrainTests(ITestOutputHelper output)
         var expected = requests.Select(r => Oracle.Generate(reference, source.Config, r)).ToArray();
         await using var cluster = await SpareCluster.StartAsync(spares: 1, Options);
         var victim = cluster.Silos[1];
+        var before = await cluster.StagesAsync();
 
         var streams = requests.Select(_ => new TimedStream()).ToArray();
         var runs = requests.Take(Streams).Select((r, i) => streams[i].RunAsync(cluster.Client.GenerateAsync(SpareCluster.Model, r, timeout.Token), timeout.Token)).ToList();
@@ -66,5 +67,6 @@ public sealed class DrainTests(ITestOutputHelper output)
         var full = await cluster.WaitForFullPoolsAsync(TimeSpan.FromSeconds(30));
         output.WriteLine("stages after: " + string.Join("; ", full.Select(s => $"{s.Key}@{s.Silo} free {s.FreePages}/{s.PageCount}")));
         Assert.All(full, s => Assert.True(s.FreePages == s.PageCount, $"{s.Key}: {s.FreePages} of {s.PageCount} pages free"));
+        Assert.NotEqual(before[1].Silo, full[1].Silo); // the spare took the drained silo's layers
     }
 }
