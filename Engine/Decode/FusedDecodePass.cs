@@ -1,8 +1,8 @@
+using System.Runtime.InteropServices;
 using Cluster.Engine.Attention;
 using Cluster.Engine.Execution;
 using Cluster.Engine.Kernels;
 using Cluster.Engine.Model;
-using Cluster.Engine.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -109,7 +109,7 @@ internal sealed unsafe class FusedDecodePass
             }
             else
             {
-                System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(batch[b].Hidden).CopyTo(row);
+                MemoryMarshal.Cast<byte, float>(batch[b].Hidden).CopyTo(row);
             }
         }
     }
@@ -152,7 +152,10 @@ internal sealed unsafe class FusedDecodePass
     {
         var results = new StageResult[batch.Count];
         for (int b = 0; b < batch.Count; b++)
-            results[b] = new StageResult(batch[b].SequenceId) { Hidden = System.Runtime.InteropServices.MemoryMarshal.AsBytes(new ReadOnlySpan<float>(x + b * _hidden, _hidden)).ToArray() };
+            results[b] = new StageResult(batch[b].SequenceId)
+            {
+                Hidden = MemoryMarshal.AsBytes(new ReadOnlySpan<float>(x + b * _hidden, _hidden)).ToArray(),
+            };
         return results;
     }
 

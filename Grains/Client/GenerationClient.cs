@@ -14,11 +14,12 @@ public static class GenerationClient
     /// <summary>
     /// Asks the model's router for a sequence on the least loaded replica and streams its tokens.
     /// A sequence grain lives on its replica's last-stage silo; if that silo dies, the stream
-    /// breaks, or stalls until <see cref="SequenceWatch"/> finds the sequence gone. The tokens streamed so far are kept here, so the request is submitted again (a new
-    /// sequence, once the plan is whole again) with them as <see cref="GenerateRequest.ResumeFrom"/>:
-    /// the new sequence computes them as history and streams only what follows, sampled with the same
-    /// seed and step numbers, so the caller sees the same tokens, none twice. Bad requests, overload
-    /// and the caller's cancellation are not retried.
+    /// breaks, or stalls until <see cref="SequenceWatch"/> finds the sequence gone. The tokens
+    /// streamed so far are kept here, so the request is submitted again (a new sequence, once the
+    /// plan is whole again) with them as <see cref="GenerateRequest.ResumeFrom"/>: the new sequence
+    /// computes them as history and streams only what follows, sampled with the same seed and step
+    /// numbers, so the caller sees the same tokens, none twice. Bad requests, overload and the
+    /// caller's cancellation are not retried.
     /// </summary>
     public static async IAsyncEnumerable<GeneratedToken> GenerateAsync(this IGrainFactory grains, string model, GenerateRequest request,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
