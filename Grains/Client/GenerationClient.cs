@@ -40,6 +40,8 @@ public static class GenerationClient
             {
                 while (true)
                 {
+                    // A caller that cancelled while holding the last token gets no further one, even if it already arrived.
+                    cancellationToken.ThrowIfCancellationRequested();
                     var next = tokens.MoveNextAsync().AsTask();
                     if (attempt < MaxResumes && await Task.WhenAny(next, lost) != next)
                     {
