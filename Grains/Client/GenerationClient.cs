@@ -29,9 +29,7 @@ public static class GenerationClient
         var streamed = new List<int>(request.ResumeFrom);
         for (int attempt = 0; ; attempt++)
         {
-            var key = await grains.GetGrain<IRouterGrain>(model).OpenSequenceAsync(cancellationToken);
-            var sequence = grains.GetGrain<ISequenceGrain>(key);
-            string home = (await sequence.GetStatusAsync().WaitAsync(cancellationToken)).Silo;
+            var (sequence, home) = await OpenAsync(grains, model, retry: attempt > 0, cancellationToken);
             using var attemptEnded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var lost = SequenceWatch.WaitUntilLostAsync(sequence, home, attemptEnded.Token);
             var tokens = sequence.GenerateAsync(request with { ResumeFrom = [.. streamed] }, cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -75,6 +73,30 @@ public static class GenerationClient
             }
             // The sequence's silo is gone: wait for the plan to be whole again (a spare takes over).
             await grains.WaitForPlanAsync(model, TimeSpan.FromSeconds(60), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Opens a sequence on the least loaded replica and learns which silo it lives on. A resume
+    /// opens while the cluster is still getting over a lost silo, when a call can fail on the way
+    /// (a gateway or directory entry on the dead silo): those failures are retried for a minute. A
+    /// first attempt fails at once, so a request to a cluster that cannot serve it hears so.
+    /// </summary>
+    private static async Task<(ISequenceGrain Sequence, string Home)> OpenAsync(IGrainFactory grains, string model, bool retry, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (true)
+        {
+            try
+            {
+                var key = await grains.GetGrain<IRouterGrain>(model).OpenSequenceAsync(cancellationToken);
+                var sequence = grains.GetGrain<ISequenceGrain>(key);
+                return (sequence, (await sequence.GetStatusAsync().WaitAsync(cancellationToken)).Silo);
+            }
+            catch (Exception e) when (retry && IsLost(e, cancellationToken) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250, cancellationToken);
+            }
         }
     }
 
