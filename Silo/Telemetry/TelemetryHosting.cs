@@ -27,7 +27,10 @@ public static class TelemetryHosting
             .WithMetrics(metrics => metrics
                 .AddMeter(ServingTelemetry.MeterName, OrleansMeter)
                 .AddView(OrleansView)
-                .AddPrometheusExporter());
+                // Every scrape reads the current values: the exporter's default 300 ms cache would
+                // give a scrape soon after another the same numbers, which misleads anyone comparing
+                // two scrapes; Prometheus scrapes every few seconds, so the cache saves nothing.
+                .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         telemetry.WithTracing(tracing =>
         {
             tracing.AddSource(ServingTelemetry.ActivitySourceName, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application");
