@@ -40,6 +40,8 @@ public static class SiloCommandLine
         ["--stall-check"] = "Cluster:StallCheckSeconds",
         ["--max-recoveries"] = "Cluster:MaxRecoveries",
         ["--page-lease"] = "Cluster:PageLeaseSeconds",
+        ["--directory-lease"] = "Cluster:DirectoryLeaseSeconds",
+        ["--activation-log-mb"] = "Cluster:ActivationLogMb",
         ["--drain-timeout"] = "Cluster:DrainTimeoutSeconds",
         ["--replica"] = "Cluster:Replica",
         ["--measure-wire"] = "Cluster:MeasureWireBytes",

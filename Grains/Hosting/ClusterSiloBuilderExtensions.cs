@@ -43,6 +43,16 @@ public static class ClusterSiloBuilderExtensions
         builder.Services.AddPlacementDirector<PipelineStagePlacementStrategy, PipelineStagePlacementDirector>();
         builder.Services.AddPlacementDirector<LastStageSiloPlacementStrategy, LastStageSiloPlacementDirector>();
         builder.Services.Configure<SiloMessagingOptions>(m => m.MaxMessageBodySize = options.MaxMessageBodyMb << 20);
+        // The default directory loses the entries a dead silo held, and a call then activates a
+        // second, empty sequence beside the one that lives on (stage reports go to it, and the
+        // original is deactivated as a duplicate mid-generation). The strongly consistent
+        // directory recovers a dead silo's ranges from the survivors' activations instead.
+#pragma warning disable ORLEANSEXP003 // evaluation API in Orleans 10
+        builder.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
+        // After a silo dies it holds back new activations of the grains it hosted (its stages,
+        // wanted on a spare at once) for this long, counted from the estimated failure time.
+        builder.Services.Configure<GrainDirectoryOptions>(d => d.RangeLeaseDuration = TimeSpan.FromSeconds(options.DirectoryLeaseSeconds));
         return builder;
     }
 }

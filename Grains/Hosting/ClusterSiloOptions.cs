@@ -99,6 +99,22 @@ public sealed class ClusterSiloOptions
     /// </summary>
     public double PageLeaseSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Host memory each stage but the last may use to keep the activations it sent on (per
+    /// sequence, until its pages are freed): when the next stage's silo dies, they are sent to its
+    /// replacement again, so the stages before it need not recompute the sequence's history. 0
+    /// turns it off (a replay then recomputes on every stage before the lost one).
+    /// </summary>
+    public int ActivationLogMb { get; set; } = 512;
+
+    /// <summary>
+    /// How long after a silo's estimated failure time the grain directory holds back new
+    /// activations of the grains it hosted (a guard against duplicates should the silo still be
+    /// alive after all). Its stages are placed again only after this; Orleans' default is
+    /// longer than failure detection itself.
+    /// </summary>
+    public double DirectoryLeaseSeconds { get; set; } = 5;
+
     /// <summary>On graceful shutdown, how long running sequences may take to finish before the rest are left to replay elsewhere.</summary>
     public double DrainTimeoutSeconds { get; set; } = 20;
 

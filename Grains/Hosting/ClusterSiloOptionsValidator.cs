@@ -35,6 +35,8 @@ public sealed class ClusterSiloOptionsValidator : IValidateOptions<ClusterSiloOp
         if (o.StallCheckSeconds <= 0) problems.Add("StallCheckSeconds must be positive");
         if (o.MaxRecoveries < 0) problems.Add($"MaxRecoveries must not be negative (is {o.MaxRecoveries})");
         if (o.PageLeaseSeconds <= 0) problems.Add("PageLeaseSeconds must be positive");
+        if (o.DirectoryLeaseSeconds < 0) problems.Add("DirectoryLeaseSeconds must not be negative");
+        if (o.ActivationLogMb < 0) problems.Add($"ActivationLogMb must not be negative (is {o.ActivationLogMb})");
         if (o.DrainTimeoutSeconds < 0) problems.Add("DrainTimeoutSeconds must not be negative");
         if (o.Spare && (o.Layers is not null || o.Stages is not null || o.Auto)) problems.Add("a Spare hosts no layers of its own: give none of Layers, Stages and Auto");
         if (o.PlanTimeoutSeconds <= 0) problems.Add("PlanTimeoutSeconds must be positive");

@@ -10,8 +10,8 @@ public sealed partial class SequenceGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sequence {Sequence} replays ({Reason}); replay {Attempt}, {Tokens} tokens streamed so far")]
     private static partial void LogRecovering(ILogger logger, string sequence, string reason, int attempt, int tokens);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sequence {Sequence} resumed after {Milliseconds} ms: {History} history tokens sent again")]
-    private static partial void LogRecovered(ILogger logger, string sequence, double milliseconds, int history);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sequence {Sequence} resumed after {Milliseconds} ms: {History} history tokens replayed, stages computing from positions {ComputeFrom}")]
+    private static partial void LogRecovered(ILogger logger, string sequence, double milliseconds, int history, string computeFrom);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sequence {Sequence} retries after a transient failure: {Error}")]
     private static partial void LogRecoveryRetry(ILogger logger, string sequence, string error);

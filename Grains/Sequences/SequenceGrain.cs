@@ -39,6 +39,9 @@ public sealed partial class SequenceGrain(
     private IStageGrain[] _stages = [];
     private string[] _stageSilos = [];
     private int[][] _pageTables = [];
+    private int[] _heldTokens = [];
+    private int[] _loggedTokens = [];
+    private int[]? _computeFrom;
     private int[] _prompt = [];
     private int[] _history = [];
     private SamplingSettings _sampling = SamplingSettings.Greedy;
@@ -195,11 +198,12 @@ public sealed partial class SequenceGrain(
     /// <summary>
     /// Replays the sequence under a new attempt number: waits for a whole plan whose silos are all
     /// members (a spare has taken the gone silo's layers), reserves on every stage (stages that kept
-    /// the sequence's pages keep them as they are; a stage placed again starts from an empty pool),
-    /// re-registers sampling, and sends prompt + every streamed token as a prefill. Every stage
-    /// recomputes (the hidden states that feed a lost stage are not kept anywhere), writing the same
-    /// K/V into the pages it kept. The last stage then samples exactly the token the lost step would
-    /// have: same history, same (seed, step).
+    /// the sequence's pages keep them as they are and say how much of the history they hold; a stage
+    /// placed again starts from an empty pool), re-registers sampling, and sends prompt + every
+    /// streamed token as a prefill under a <see cref="ReplayPlan"/>: only the stages that lost the
+    /// pages compute the whole history, fed from their predecessor's activation log; the others
+    /// compute only what they had not. The last stage then samples exactly the token the lost step
+    /// would have: same history, same (seed, step).
     /// </summary>
     private async Task RecoverAsync(string reason, CancellationToken cancellationToken)
     {
@@ -236,7 +240,7 @@ public sealed partial class SequenceGrain(
                 await Task.Delay(250, cancellationToken);
             }
         }
-        LogRecovered(logger, Id, (DateTime.UtcNow - started).TotalMilliseconds, _history.Length);
+        LogRecovered(logger, Id, (DateTime.UtcNow - started).TotalMilliseconds, _history.Length, string.Join(' ', _computeFrom ?? new int[_stages.Length]));
     }
 
     private async Task PreemptAsync(CancellationToken cancellationToken)
@@ -284,11 +288,16 @@ public sealed partial class SequenceGrain(
         _stageSilos = stages.Select(s => s.Silo).ToArray();
     }
 
-    /// <summary>Sends the history from position 0 under the current attempt: the prompt, or prompt + tokens already streamed.</summary>
+    /// <summary>
+    /// Sends the history under the current attempt: the prompt, or prompt + tokens already streamed,
+    /// from the first position some stage lacks (what the reservations said each stage holds).
+    /// </summary>
     private async Task StartAttemptAsync()
     {
         _history = [.. _prompt, .. _outputs];
-        _prefilled = 0;
+        var from = ReplayPlan.ComputeFrom(_history.Length, _heldTokens, _loggedTokens);
+        _computeFrom = from.Any(f => f > 0) ? from : null;
+        _prefilled = from.Min();
         _lastProgress = DateTime.UtcNow;
         await _stages[^1].RegisterSamplingAsync(Id, _sampling, _prompt, [.. _outputs], _seed);
         await SendNextChunkAsync();
@@ -319,6 +328,7 @@ public sealed partial class SequenceGrain(
             Sample = _prefilled == _history.Length,
             StageCount = _stages.Length,
             Epoch = _epoch,
+            ComputeFrom = _computeFrom,
         });
     }
 
@@ -370,6 +380,8 @@ public sealed partial class SequenceGrain(
     {
         int tokens = ReservedTokens;
         if (_pageTables.Length != _stages.Length) _pageTables = new int[_stages.Length][];
+        _heldTokens = new int[_stages.Length];
+        _loggedTokens = new int[_stages.Length];
         for (int s = 0; s < _stages.Length; s++)
         {
             while (true)
@@ -378,6 +390,8 @@ public sealed partial class SequenceGrain(
                 if (reservation.Granted)
                 {
                     _pageTables[s] = reservation.PageIds;
+                    _heldTokens[s] = reservation.ComputedTokens;
+                    _loggedTokens[s] = reservation.LoggedTokens;
                     break;
                 }
                 int needed = (tokens + reservation.PageSize - 1) / reservation.PageSize;

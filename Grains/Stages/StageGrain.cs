@@ -34,6 +34,7 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
     private readonly HashSet<string> _freeWhenIdle = [];
     private readonly Dictionary<string, int> _epochs = [];
     private LeaseTable _leases = null!;
+    private StageHistory _history = null!;
     private IGrainTimer? _leaseTimer;
     private long _leaseExpiries;
     private StageKey _key;
@@ -49,6 +50,8 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
     private long _wireBytesIn;
     private int _largestDecodeBytes;
     private int _smallestDecodeBytes = int.MaxValue;
+    private long _rowsComputed;
+    private long _rowsResent;
 
     private bool IsLast => _next is null;
 
@@ -66,9 +69,10 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         if (_key.Stage + 1 < stages.Count)
             _next = GrainFactory.GetGrain<IStageGrain>((_key with { Stage = _key.Stage + 1 }).ToString());
         _labels = new StageLabels(_key.Model, _key.Replica, _key.Stage, $"{_placement.Layers.Start}-{_placement.Layers.End - 1}", model.Options.Device);
-        _tracking = metrics.Track(_labels, _executor, _pages.Snapshot);
+        _tracking = metrics.Track(_labels, _executor, _pages.Snapshot, () => _history.LogBytes);
         _draining = drain.Track(_pages);
         _leases = new LeaseTable(TimeSpan.FromSeconds(model.Options.PageLeaseSeconds));
+        _history = new StageHistory(IsLast ? 0 : (long)model.Options.ActivationLogMb << 20);
         var sweep = TimeSpan.FromSeconds(Math.Clamp(model.Options.PageLeaseSeconds / 4, 0.5, 15));
         // Interleaved like every call here (the grain is reentrant); the sweep touches state only between awaits.
         _leaseTimer = this.RegisterGrainTimer(ExpireLeasesAsync, new GrainTimerCreationOptions(sweep, sweep) { Interleave = true });
@@ -86,6 +90,9 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
 
     public Task<PageReservation> ReservePagesAsync(string sequenceId, int totalTokens, int epoch = 0)
     {
+        // Freed while a step still ran, and reserved again before it ended (a preempted sequence
+        // back in its turn): keep the pages, but count nothing in them as computed.
+        if (_freeWhenIdle.Remove(sequenceId)) _history.Forget(sequenceId);
         bool granted = _pages.TryReserve(sequenceId, totalTokens);
         if (granted)
         {
@@ -93,7 +100,11 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
             _leases.Renew(sequenceId, time.GetUtcNow());
         }
         var pages = granted ? _pages.GetTable(sequenceId).ToArray() : [];
-        return Task.FromResult(new PageReservation(granted, pages, _pages.FreePages, _executor.PageCount, _executor.PageSize));
+        return Task.FromResult(new PageReservation(granted, pages, _pages.FreePages, _executor.PageCount, _executor.PageSize)
+        {
+            ComputedTokens = granted ? _history.Computed(sequenceId) : 0,
+            LoggedTokens = granted ? _history.Logged(sequenceId) : 0,
+        });
     }
 
     public Task FreePagesAsync(string sequenceId)
@@ -133,6 +144,11 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
             await FailAsync(message, $"stage {_key} serves layers {_placement.Layers} of a {_stageCount}-stage plan, but the sequence runs on a {message.StageCount}-stage plan");
             return;
         }
+        if (message.ComputeFrom is { } plan && plan.Length != _stageCount)
+        {
+            await FailAsync(message, $"stage {_key}: the replay plan names {plan.Length} stages, the pipeline has {_stageCount}");
+            return;
+        }
         if (IsLast && message.Sample && !_sampling.ContainsKey(message.SequenceId))
         {
             await FailAsync(message, $"stage {_key} has no sampling settings for the sequence (RegisterSamplingAsync was not called here)");
@@ -150,56 +166,100 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
             return;
         }
         _leases.Renew(message.SequenceId, time.GetUtcNow());
-        var work = new StageWork
+        int end = message.CachedTokens + message.TokenCount;
+        int first = StartOf(message, _key.Stage); // rows before it: K/V held here already (a replay)
+        StageResult? result = null;
+        if (first < end)
         {
-            SequenceId = message.SequenceId,
-            CachedTokens = message.CachedTokens,
-            TokenCount = message.TokenCount,
-            PageIds = table.ToArray(),
-            TokenIds = message.TokenIds,
-            Hidden = message.Hidden,
-            Output = IsLast && message.Sample && _sampling.TryGetValue(message.SequenceId, out var sampling)
-                ? OutputRequest.Sample(sampling.Params, sampling.Context())
-                : OutputRequest.None,
-        };
-
-        StageResult result;
-        _inFlight[message.SequenceId] = _inFlight.GetValueOrDefault(message.SequenceId) + 1;
-        try
-        {
-            result = await _executor.SubmitAsync(work);
+            var work = new StageWork
+            {
+                SequenceId = message.SequenceId,
+                CachedTokens = first,
+                TokenCount = end - first,
+                PageIds = table.ToArray(),
+                TokenIds = message.TokenIds is { } ids ? ids[(first - message.CachedTokens)..] : null,
+                Hidden = message.Hidden,
+                Output = IsLast && message.Sample && _sampling.TryGetValue(message.SequenceId, out var sampling)
+                    ? OutputRequest.Sample(sampling.Params, sampling.Context())
+                    : OutputRequest.None,
+            };
+            _inFlight[message.SequenceId] = _inFlight.GetValueOrDefault(message.SequenceId) + 1;
+            try
+            {
+                result = await _executor.SubmitAsync(work);
+                _rowsComputed += end - first;
+            }
+            catch (Exception e)
+            {
+                LogStepFailed(logger, e, _key.ToString(), message.SequenceId);
+                await FailAsync(message, $"stage {_key} failed a step: {e.Message}");
+                return;
+            }
+            finally
+            {
+                StepDone(message.SequenceId);
+            }
         }
-        catch (Exception e)
+        else if (IsLast && message.Sample)
         {
-            LogStepFailed(logger, e, _key.ToString(), message.SequenceId);
-            await FailAsync(message, $"stage {_key} failed a step: {e.Message}");
+            await FailAsync(message, $"stage {_key}: the replay plan skips position {end - 1}, which the last stage must sample from");
             return;
-        }
-        finally
-        {
-            StepDone(message.SequenceId);
         }
 
         if (!_pages.TryGetTable(message.SequenceId, out _)) return; // freed meanwhile: nobody waits for it
         if (message.Epoch < _epochs.GetValueOrDefault(message.SequenceId)) return; // a replay began meanwhile
+        _history.Record(message.SequenceId, first, end, result?.Hidden);
         if (_next is { } next)
         {
-            await next.SubmitAsync(message with { TokenIds = null, Hidden = result.Hidden, SentAtTicks = time.GetUtcNow().UtcTicks, From = _labels });
+            byte[] hidden;
+            try
+            {
+                hidden = RowsToSend(message, first, result?.Hidden);
+            }
+            catch (InvalidOperationException e)
+            {
+                await FailAsync(message, $"stage {_key}: {e.Message}");
+                return;
+            }
+            await next.SubmitAsync(message with { TokenIds = null, Hidden = hidden, SentAtTicks = time.GetUtcNow().UtcTicks, From = _labels });
             return;
         }
-        if (result.Token is { } token) _sampling[message.SequenceId].Append(token.TokenId);
+        if (result?.Token is { } token) _sampling[message.SequenceId].Append(token.TokenId);
         await Sequence(message.SequenceId).OnStageOutcomeAsync(new StageOutcome
         {
             SequenceId = message.SequenceId,
-            ComputedTokens = message.CachedTokens + message.TokenCount,
-            TokenId = result.Token?.TokenId,
-            Logprob = result.Token?.Logprob ?? 0,
-            TopTokenIds = result.Token?.TopLogprobs.Select(t => t.TokenId).ToArray() ?? [],
-            TopLogprobs = result.Token?.TopLogprobs.Select(t => t.Logprob).ToArray() ?? [],
+            ComputedTokens = end,
+            TokenId = result?.Token?.TokenId,
+            Logprob = result?.Token?.Logprob ?? 0,
+            TopTokenIds = result?.Token?.TopLogprobs.Select(t => t.TokenId).ToArray() ?? [],
+            TopLogprobs = result?.Token?.TopLogprobs.Select(t => t.Logprob).ToArray() ?? [],
             Epoch = message.Epoch,
             SentAtTicks = time.GetUtcNow().UtcTicks,
             From = _labels,
         });
+    }
+
+    /// <summary>The first row of the message's chunk that stage <paramref name="stage"/> computes (and receives).</summary>
+    private static int StartOf(StageMessage message, int stage) =>
+        message.ComputeFrom is { } plan ? Math.Clamp(plan[stage], message.CachedTokens, message.CachedTokens + message.TokenCount) : message.CachedTokens;
+
+    /// <summary>
+    /// The rows the next stage computes: from this pass's output, preceded in a replay by rows this
+    /// stage did not compute (it held their K/V) but the next stage lost, out of the activation log.
+    /// </summary>
+    private byte[] RowsToSend(StageMessage message, int computedFrom, byte[]? computed)
+    {
+        int end = message.CachedTokens + message.TokenCount;
+        int sendFrom = StartOf(message, _key.Stage + 1);
+        if (sendFrom == computedFrom) return computed ?? [];
+        if (sendFrom > computedFrom)
+        {
+            int rowBytes = computed!.Length / (end - computedFrom);
+            return computed[((sendFrom - computedFrom) * rowBytes)..];
+        }
+        var logged = _history.Read(message.SequenceId, sendFrom, computedFrom);
+        _rowsResent += computedFrom - sendFrom;
+        return computed is null ? logged : [.. logged, .. computed];
     }
 
     public Task<StageStatus> GetStatusAsync() => Task.FromResult(new StageStatus
@@ -221,6 +281,9 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         SmallestDecodeMessageBytes = _smallestDecodeBytes == int.MaxValue ? 0 : _smallestDecodeBytes,
         HiddenSize = _executor.Config.HiddenSize,
         LeaseExpiries = _leaseExpiries,
+        RowsComputed = _rowsComputed,
+        RowsResent = _rowsResent,
+        ActivationLogBytes = _history.LogBytes,
         ProcessWorkingSetBytes = Environment.WorkingSet,
         ManagedHeapBytes = GC.GetGCMemoryInfo().HeapSizeBytes,
     });
@@ -266,6 +329,7 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         _sampling.Remove(sequenceId);
         _epochs.Remove(sequenceId);
         _leases.Forget(sequenceId);
+        _history.Forget(sequenceId);
     }
 
     /// <summary>Frees the pages of sequences silent for a whole lease (their grain died with its silo).</summary>

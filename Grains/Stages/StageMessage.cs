@@ -20,7 +20,10 @@ public sealed record StageMessage
     /// <summary>Token ids, to stage 0 only.</summary>
     [Id(3)] public int[]? TokenIds { get; init; }
 
-    /// <summary>Activations (TokenCount, hidden) in the pipeline's dtype, to later stages.</summary>
+    /// <summary>
+    /// Activations in the pipeline's dtype, to later stages: rows of positions [CachedTokens, CachedTokens + TokenCount),
+    /// or in a replay only those from the receiving stage's <see cref="ComputeFrom"/> start.
+    /// </summary>
     [Id(4)] public byte[]? Hidden { get; init; }
 
     /// <summary>The last chunk of the prompt or a decode step: the last stage samples a token from its final row.</summary>
@@ -34,6 +37,15 @@ public sealed record StageMessage
     /// (a step sent before a silo died must not write K/V over the replay's).
     /// </summary>
     [Id(7)] public int Epoch { get; init; }
+
+    /// <summary>
+    /// A replay's plan (<see cref="Sequences.ReplayPlan"/>): the first position each stage computes,
+    /// by stage index. A stage computes only the chunk's rows from its own start (it holds the K/V
+    /// of those before) and sends on only the rows from the next stage's start, out of its
+    /// activation log where it did not compute them; <see cref="Hidden"/> and the work begin there.
+    /// Null outside a replay: every stage computes every row.
+    /// </summary>
+    [Id(8)] public int[]? ComputeFrom { get; init; }
 
     /// <summary>When the sender handed the message to Orleans (UTC ticks), for the hop-latency histogram.</summary>
     [Id(20)] public long SentAtTicks { get; init; }

@@ -49,6 +49,15 @@ public sealed record StageStatus
     /// <summary>Sequences whose pages this stage freed because their lease ran out (their sequence grain was gone).</summary>
     [Id(30)] public long LeaseExpiries { get; init; }
 
+    /// <summary>Positions computed by this stage's passes, all sequences together (a replay's skipped rows are not).</summary>
+    [Id(33)] public long RowsComputed { get; init; }
+
+    /// <summary>Rows sent on again from the activation log in replays, instead of being recomputed.</summary>
+    [Id(34)] public long RowsResent { get; init; }
+
+    /// <summary>Host memory held by the stage's activation logs.</summary>
+    [Id(35)] public long ActivationLogBytes { get; init; }
+
     /// <summary>The silo process's working set, for leak checks.</summary>
     [Id(31)] public long ProcessWorkingSetBytes { get; init; }
 

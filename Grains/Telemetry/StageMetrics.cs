@@ -36,6 +36,8 @@ public sealed class StageMetrics
         meter.CreateObservableGauge("cluster.stage.busy_ratio", () => Observe(p => p.Busy.Fraction()), "1", "Fraction of the last 10 s spent in forward passes");
         meter.CreateObservableGauge("cluster.stage.pages.used", () => Observe(p => (long)p.Pages().UsedPages), "{page}", "KV pages held by sequences");
         meter.CreateObservableGauge("cluster.stage.pages.free", () => Observe(p => (long)p.Pages().FreePages), "{page}", "KV pages on the free list");
+        meter.CreateObservableGauge("cluster.stage.activation_log.bytes", () => Observe(p => p.ActivationLogBytes()), "By",
+            "Host memory holding activations sent on, kept so a replay need not recompute them");
         meter.CreateObservableGauge("cluster.kv_cache.usage_ratio", () => Observe(p => p.Pages().KvUsage), "1", "Fraction of the stage's KV page pool in use");
         meter.CreateObservableCounter("cluster.prefix_cache.queries", () => ObserveFirstStages(p => p.Pages().PrefixQueryTokens), "{token}", "Prompt tokens looked up in the prefix cache");
         meter.CreateObservableCounter("cluster.prefix_cache.hits", () => ObserveFirstStages(p => p.Pages().PrefixHitTokens), "{token}", "Prompt tokens found in the prefix cache");
@@ -45,9 +47,9 @@ public sealed class StageMetrics
     }
 
     /// <summary>Starts observing a stage; dispose the result when the stage deactivates.</summary>
-    public IDisposable Track(StageLabels labels, StageExecutor executor, Func<PagePoolStats> pages)
+    public IDisposable Track(StageLabels labels, StageExecutor executor, Func<PagePoolStats> pages, Func<long> activationLogBytes)
     {
-        var probe = new StageProbe(labels, executor, pages, new BusyWindow(BusyWindowLength, _time), this);
+        var probe = new StageProbe(labels, executor, pages, activationLogBytes, new BusyWindow(BusyWindowLength, _time), this);
         _stages[labels] = probe;
         return probe;
     }
@@ -74,11 +76,12 @@ public sealed class StageMetrics
         private readonly StageMetrics _owner;
         private readonly KeyValuePair<string, object?>[] _tags;
 
-        public StageProbe(StageLabels labels, StageExecutor executor, Func<PagePoolStats> pages, BusyWindow busy, StageMetrics owner)
+        public StageProbe(StageLabels labels, StageExecutor executor, Func<PagePoolStats> pages, Func<long> activationLogBytes, BusyWindow busy, StageMetrics owner)
         {
             Labels = labels;
             Executor = executor;
             Pages = pages;
+            ActivationLogBytes = activationLogBytes;
             Busy = busy;
             _owner = owner;
             _tags = labels.Tags();
@@ -88,6 +91,7 @@ public sealed class StageMetrics
         public StageLabels Labels { get; }
         public StageExecutor Executor { get; }
         public Func<PagePoolStats> Pages { get; }
+        public Func<long> ActivationLogBytes { get; }
         public BusyWindow Busy { get; }
 
         private void OnPass(int sequences, int tokens, TimeSpan elapsed)

@@ -49,7 +49,7 @@ public sealed class DrainTests(ITestOutputHelper output)
         Assert.True(await drained, $"{victim.Name} did not exit after draining\n{cluster.Logs}");
 
         int refused = streams.Count(s => s.Error is ClusterOverloadedException);
-        var gaps = streams.Take(Streams).Select(s => s.GapAround(stoppedAt)).ToArray();
+        var gaps = streams.Take(Streams).Select(s => s.LongestGapSince(stoppedAt)).ToArray();
         output.WriteLine($"sent {Streams} before the SIGTERM and {Latecomers} during the drain: completed {streams.Count(s => s.Error is null)}, " +
             $"refused as overloaded {refused}, failed otherwise {streams.Count(s => s.Error is not null and not ClusterOverloadedException)}, " +
             $"misplaced (missing or repeated) {streams.Sum(s => s.Misplaced)}, longest gap around the SIGTERM {gaps.Max().TotalMilliseconds:F0} ms");

@@ -1,8 +1,10 @@
+using System.Net;
 using Cluster.Grains.Client;
 using Cluster.Grains.Hosting;
 using Cluster.Grains.Routing;
 using Cluster.Grains.Stages;
 using Cluster.Tests.Support;
+using Orleans.Configuration;
 
 namespace Cluster.Tests.Reliability;
 
@@ -16,6 +18,7 @@ public sealed class SpareCluster : IAsyncDisposable
     public const string Model = "stories260k";
     private static readonly string[] Plan = ["0-1", "2-3", "4"];
     private readonly List<SiloProcess> _silos = [];
+    private readonly Dictionary<string, int> _gatewayPorts = [];
     private ClientHost? _client;
 
     private SpareCluster(string clusterId) => ClusterId = clusterId;
@@ -53,9 +56,31 @@ public sealed class SpareCluster : IAsyncDisposable
         }
     }
 
-    private Task<SiloProcess> StartSiloAsync(string name, IEnumerable<string> args) => SiloProcess.StartAsync(name, [
+    /// <summary>
+    /// A client whose one gateway is <paramref name="silo"/>: its calls pass through no other silo,
+    /// so another silo's death leaves its streams attached, as it leaves those of a caller of the
+    /// HTTP API on a surviving silo. (<see cref="Client"/> uses every silo's gateway.)
+    /// </summary>
+    public Task<ClientHost> ConnectThroughAsync(SiloProcess silo) => ClientHost.ConnectAsync(client =>
+    {
+        client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, _gatewayPorts[silo.Name]));
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = ClusterId;
+            o.ServiceId = "llm";
+        });
+    });
+
+    private Task<SiloProcess> StartSiloAsync(string name, IEnumerable<string> args)
+    {
+        int gatewayPort = TestEnvironment.FreePort();
+        lock (_gatewayPorts) _gatewayPorts[name] = gatewayPort;
+        return StartSiloProcessAsync(name, gatewayPort, args);
+    }
+
+    private Task<SiloProcess> StartSiloProcessAsync(string name, int gatewayPort, IEnumerable<string> args) => SiloProcess.StartAsync(name, [
         "--redis", TestEnvironment.RedisConnection, "--cluster-id", ClusterId,
-        "--silo-port", TestEnvironment.FreePort().ToString(), "--gateway-port", TestEnvironment.FreePort().ToString(),
+        "--silo-port", TestEnvironment.FreePort().ToString(), "--gateway-port", gatewayPort.ToString(),
         "--model", SharedModels.Stories260K, "--model-name", Model, "--device", "cpu", "--page-size", "8", "--prefill-chunk", "32",
         .. args,
     ], TimeSpan.FromSeconds(120));

@@ -27,13 +27,14 @@ public sealed class TimedStream
     /// <summary>Tokens whose index is not the next expected one (repeated or after a gap).</summary>
     public int Misplaced => Tokens.Select((t, i) => t.Token.Index == i ? 0 : 1).Sum();
 
-    /// <summary>The longest wait between tokens that spans <paramref name="moment"/> (the recovery, if it does).</summary>
-    public TimeSpan GapAround(DateTime moment)
+    /// <summary>The longest wait for a token that arrived after <paramref name="moment"/>: the recovery, which may begin a step or two after a kill (steps already past the lost stage still finish).</summary>
+    public TimeSpan LongestGapSince(DateTime moment)
     {
         var times = Tokens.Select(t => t.At).ToList();
+        var longest = TimeSpan.Zero;
         for (int i = 1; i < times.Count; i++)
-            if (times[i - 1] <= moment && times[i] >= moment) return times[i] - times[i - 1];
-        return TimeSpan.Zero;
+            if (times[i] >= moment && times[i] - times[i - 1] > longest) longest = times[i] - times[i - 1];
+        return longest;
     }
 
     public async Task RunAsync(IAsyncEnumerable<GeneratedToken> stream, CancellationToken cancellationToken)
