@@ -36,7 +36,7 @@ public sealed class StageMetrics
         meter.CreateObservableGauge("cluster.stage.busy_ratio", () => Observe(p => p.Busy.Fraction()), "1", "Fraction of the last 10 s spent in forward passes");
         meter.CreateObservableGauge("cluster.stage.pages.used", () => Observe(p => (long)p.Pages().UsedPages), "{page}", "KV pages held by sequences");
         meter.CreateObservableGauge("cluster.stage.pages.free", () => Observe(p => (long)p.Pages().FreePages), "{page}", "KV pages on the free list");
-        meter.CreateObservableGauge("cluster.stage.activation_log.bytes", () => Observe(p => p.ActivationLogBytes()), "By",
+        meter.CreateObservableGauge("cluster.stage.activation_log.usage", () => Observe(p => p.ActivationLogBytes()), "By",
             "Host memory holding activations sent on, kept so a replay need not recompute them");
         meter.CreateObservableGauge("cluster.kv_cache.usage_ratio", () => Observe(p => p.Pages().KvUsage), "1", "Fraction of the stage's KV page pool in use");
         meter.CreateObservableCounter("cluster.prefix_cache.queries", () => ObserveFirstStages(p => p.Pages().PrefixQueryTokens), "{token}", "Prompt tokens looked up in the prefix cache");
