@@ -16,9 +16,10 @@ internal sealed class MatMulWork : IChunkedWork
     {
         _arguments = arguments;
         // About eight chunks per thread balance a core that the VM or another process slows down,
-        // in blocks of four rows (the kernel's width) and never so small that claiming dominates.
+        // in whole blocks of the kernel's sixteen streamed rows, never so small that claiming dominates.
+        int block = RowDotProducts.StreamRows;
         int perChunk = (arguments.Rows + threads * 8 - 1) / (threads * 8);
-        _rowsPerChunk = Math.Max(16, (perChunk + 3) & ~3);
+        _rowsPerChunk = Math.Max(block, (perChunk + block - 1) / block * block);
         return (arguments.Rows + _rowsPerChunk - 1) / _rowsPerChunk;
     }
 
