@@ -216,8 +216,9 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
             {
                 hidden = RowsToSend(message, first, result?.Hidden);
             }
-            catch (InvalidOperationException e)
+            catch (Exception e) when (e is InvalidOperationException or ArgumentOutOfRangeException)
             {
+                // The plan asked for rows this stage's activation log does not hold.
                 await FailAsync(message, $"stage {_key}: {e.Message}");
                 return;
             }
