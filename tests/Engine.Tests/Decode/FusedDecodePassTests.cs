@@ -77,6 +77,51 @@ public sealed class FusedDecodePassTests
         }
     }
 
+    /// <summary>
+    /// A batch of twenty sequences, where the products take the input packed in tiles of sixteen
+    /// tokens (one whole tile, one mostly padding) instead of reading its rows in place.
+    /// </summary>
+    [Theory]
+    [InlineData(nameof(RandomModels.Gqa))]
+    [InlineData(nameof(RandomModels.WithBias))]
+    public async Task DecodeOfTwentySequences_AgreesWithLibtorchOperators(string model)
+    {
+        const int sequences = 20, steps = 3;
+        var config = RandomModels.ByName(model);
+        var range = new LayerRange(0, config.NumHiddenLayers, config.NumHiddenLayers);
+        using var checkpoint = new SyntheticCheckpoint(config, seed: 9, std: 0.5);
+        var options = new StageExecutorOptions { PageSize = PageSize, PageCount = sequences * 6 };
+        using var fused = await StageExecutor.StartAsync(checkpoint, range, options);
+        using var reference = await StageExecutor.StartAsync(checkpoint, range, options);
+        var random = new Random(11);
+        var cached = new int[sequences];
+        var pages = Enumerable.Range(0, sequences).Select(s => Enumerable.Range(0, 6).Select(p => p * sequences + s).ToArray()).ToArray();
+        try
+        {
+            for (int s = 0; s < sequences; s++)
+            {
+                int length = PromptLengths[s % PromptLengths.Length];
+                await Both(fused, reference, [Work(range, config, s, 0, pages[s], length, random)]);
+                cached[s] = length;
+            }
+            for (int step = 0; step < steps; step++)
+            {
+                var batch = Enumerable.Range(0, sequences).Select(s => Work(range, config, s, cached[s], pages[s], 1, random)).ToArray();
+                var (actual, expected) = await Both(fused, reference, batch);
+                Assert.Equal(step + 1, fused.Statistics.FusedDecodePasses);
+                for (int s = 0; s < sequences; s++)
+                {
+                    AssertClose(Output(expected[s]), Output(actual[s]), $"step {step}, sequence {s}");
+                    cached[s]++;
+                }
+            }
+        }
+        finally
+        {
+            CpuKernels.Enabled = true;
+        }
+    }
+
     /// <summary>Runs the batch on the first executor with the engine's kernels, then on the second without.</summary>
     private static async Task<(IReadOnlyList<StageResult> Fused, IReadOnlyList<StageResult> Reference)> Both(
         StageExecutor fused, StageExecutor reference, StageWork[] batch)

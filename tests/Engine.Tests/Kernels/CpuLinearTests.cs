@@ -22,6 +22,14 @@ public sealed class CpuLinearTests
     [InlineData(8, 64, 96)]
     [InlineData(67, 130, 200)]
     [InlineData(512, 20, 64)]
+    [InlineData(12, 9, 768)]
+    [InlineData(16, 64, 768)]
+    [InlineData(17, 40, 33)]
+    [InlineData(32, 2304, 768)]
+    [InlineData(33, 130, 2048)]
+    [InlineData(48, 23, 17)]
+    [InlineData(200, 70, 100)]
+    [InlineData(300, 16, 1)]
     public void Forward_Float32_MatchesLibtorchLinear(int tokens, int rows, int columns)
     {
         using var scope = NewDisposeScope();

@@ -1,0 +1,151 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Cluster.Engine.Kernels;
+
+/// <summary>
+/// y[t, r] = w[r] · x[t] for many input rows at once (decode batches of sixteen sequences and more,
+/// prefill chunks), from the input packed as <see cref="TokenTiles"/>. Each weight is broadcast
+/// against one vector of sixteen tokens, and eight weight rows against two tiles keep sixteen
+/// vector sums in registers: every multiply-add is a full vector of useful work, with no
+/// horizontal sum at the end, so a batch runs near the speed of the cores' multiply-add units
+/// (<see cref="RowDotProducts"/>' four-by-four blocks spent a good part of theirs reducing sums).
+/// Optimized from the first call, as the other kernels.
+/// </summary>
+internal static unsafe class TiledDotProducts
+{
+    /// <summary>Input rows from which this kernel beats <see cref="RowDotProducts"/>: below it a tile is mostly padding.</summary>
+    public const int MinTokens = 12;
+
+    /// <summary>Weight rows per block; a chunk of rows is cut in multiples of <see cref="RowDotProducts.StreamRows"/>, which it divides.</summary>
+    private const int BlockRows = 8;
+
+    /// <summary>Tiles per pass over a chunk's weight rows: 128 tokens, a few hundred KiB, stay in L2 while the rows pass under them.</summary>
+    private const int TilesPerGroup = 8;
+
+    private const int W = TokenTiles.Width;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(in MatMulArguments a, TokenTiles tiles, int firstRow, int endRow)
+    {
+        int cols = a.Columns;
+        long tileStride = (long)W * cols;
+        int blocksEnd = firstRow + (endRow - firstRow) / BlockRows * BlockRows;
+        float* sums = stackalloc float[2 * BlockRows * W];
+        for (int group = 0; group < tiles.Count; group += TilesPerGroup)
+        {
+            int groupEnd = Math.Min(tiles.Count, group + TilesPerGroup);
+            for (int row = firstRow; row < blocksEnd; row += BlockRows)
+            {
+                float* w = a.Weights + (long)row * cols;
+                int tile = group;
+                for (; tile + 2 <= groupEnd; tile += 2)
+                {
+                    EightRowsTwoTiles(w, cols, tiles.Data + tile * tileStride, sums);
+                    Scatter(sums, BlockRows, a, tile * W, row, tiles.Tokens);
+                    Scatter(sums + BlockRows * W, BlockRows, a, (tile + 1) * W, row, tiles.Tokens);
+                }
+                if (tile < groupEnd)
+                {
+                    EightRowsOneTile(w, cols, tiles.Data + tile * tileStride, sums);
+                    Scatter(sums, BlockRows, a, tile * W, row, tiles.Tokens);
+                }
+            }
+            for (int row = blocksEnd; row < endRow; row++)
+                for (int tile = group; tile < groupEnd; tile++)
+                    One(a.Weights + (long)row * cols, cols, tiles.Data + tile * tileStride, sums, a, tile * W, row, tiles.Tokens);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void EightRowsTwoTiles(float* w0, int cols, float* x0, float* sums)
+    {
+        long c = cols;
+        float* w4 = w0 + 4 * c;
+        float* x1 = x0 + (long)W * cols;
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default;
+        for (int k = 0; k < cols; k++)
+        {
+            var u = Vector512.Load(x0 + (long)k * W);
+            var v = Vector512.Load(x1 + (long)k * W);
+            var s = Vector512.Create(w0[k]);
+            a0 = Vector512.FusedMultiplyAdd(s, u, a0); b0 = Vector512.FusedMultiplyAdd(s, v, b0);
+            s = Vector512.Create(w0[c + k]);
+            a1 = Vector512.FusedMultiplyAdd(s, u, a1); b1 = Vector512.FusedMultiplyAdd(s, v, b1);
+            s = Vector512.Create(w0[2 * c + k]);
+            a2 = Vector512.FusedMultiplyAdd(s, u, a2); b2 = Vector512.FusedMultiplyAdd(s, v, b2);
+            s = Vector512.Create(w0[3 * c + k]);
+            a3 = Vector512.FusedMultiplyAdd(s, u, a3); b3 = Vector512.FusedMultiplyAdd(s, v, b3);
+            s = Vector512.Create(w4[k]);
+            a4 = Vector512.FusedMultiplyAdd(s, u, a4); b4 = Vector512.FusedMultiplyAdd(s, v, b4);
+            s = Vector512.Create(w4[c + k]);
+            a5 = Vector512.FusedMultiplyAdd(s, u, a5); b5 = Vector512.FusedMultiplyAdd(s, v, b5);
+            s = Vector512.Create(w4[2 * c + k]);
+            a6 = Vector512.FusedMultiplyAdd(s, u, a6); b6 = Vector512.FusedMultiplyAdd(s, v, b6);
+            s = Vector512.Create(w4[3 * c + k]);
+            a7 = Vector512.FusedMultiplyAdd(s, u, a7); b7 = Vector512.FusedMultiplyAdd(s, v, b7);
+        }
+        // Into the buffer first, all at once: a call while the sums are live would make the JIT keep
+        // them on the stack through the loop.
+        a0.Store(sums); a1.Store(sums + W); a2.Store(sums + 2 * W); a3.Store(sums + 3 * W);
+        a4.Store(sums + 4 * W); a5.Store(sums + 5 * W); a6.Store(sums + 6 * W); a7.Store(sums + 7 * W);
+        float* second = sums + BlockRows * W;
+        b0.Store(second); b1.Store(second + W); b2.Store(second + 2 * W); b3.Store(second + 3 * W);
+        b4.Store(second + 4 * W); b5.Store(second + 5 * W); b6.Store(second + 6 * W); b7.Store(second + 7 * W);
+    }
+
+    /// <summary>Eight rows against the odd tile of a group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void EightRowsOneTile(float* w0, int cols, float* x, float* sums)
+    {
+        long c = cols;
+        float* w4 = w0 + 4 * c;
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        for (int k = 0; k < cols; k++)
+        {
+            var u = Vector512.Load(x + (long)k * W);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(w0[k]), u, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(w0[c + k]), u, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(w0[2 * c + k]), u, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(w0[3 * c + k]), u, a3);
+            a4 = Vector512.FusedMultiplyAdd(Vector512.Create(w4[k]), u, a4);
+            a5 = Vector512.FusedMultiplyAdd(Vector512.Create(w4[c + k]), u, a5);
+            a6 = Vector512.FusedMultiplyAdd(Vector512.Create(w4[2 * c + k]), u, a6);
+            a7 = Vector512.FusedMultiplyAdd(Vector512.Create(w4[3 * c + k]), u, a7);
+        }
+        a0.Store(sums); a1.Store(sums + W); a2.Store(sums + 2 * W); a3.Store(sums + 3 * W);
+        a4.Store(sums + 4 * W); a5.Store(sums + 5 * W); a6.Store(sums + 6 * W); a7.Store(sums + 7 * W);
+    }
+
+    /// <summary>One row against one tile: the rows after the last whole block.</summary>
+    private static void One(float* w, int cols, float* x, float* sums, in MatMulArguments a, int firstToken, int row, int tokens)
+    {
+        OneRowOneTile(w, cols, x).Store(sums);
+        Scatter(sums, 1, a, firstToken, row, tokens);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Vector512<float> OneRowOneTile(float* w, int cols, float* x)
+    {
+        Vector512<float> s0 = default, s1 = default;
+        int k = 0;
+        for (; k + 2 <= cols; k += 2)
+        {
+            s0 = Vector512.FusedMultiplyAdd(Vector512.Create(w[k]), Vector512.Load(x + (long)k * W), s0);
+            s1 = Vector512.FusedMultiplyAdd(Vector512.Create(w[k + 1]), Vector512.Load(x + (long)(k + 1) * W), s1);
+        }
+        if (k < cols) s0 = Vector512.FusedMultiplyAdd(Vector512.Create(w[k]), Vector512.Load(x + (long)k * W), s0);
+        return s0 + s1;
+    }
+
+    /// <summary>Writes rows' sums (<see cref="W"/> tokens each, one row after the other) into y from <paramref name="row"/> on, skipping the padding.</summary>
+    private static void Scatter(float* sums, int rows, in MatMulArguments a, int firstToken, int row, int tokens)
+    {
+        int count = Math.Min(W, tokens - firstToken);
+        float* y = a.Output + (long)firstToken * a.Rows + row;
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < count; j++)
+                y[(long)j * a.Rows + r] = sums[r * W + j];
+    }
+}
