@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Cluster.Engine.Kernels;
 
@@ -144,8 +145,16 @@ internal static unsafe class TiledDotProducts
     {
         int count = Math.Min(W, tokens - firstToken);
         float* y = a.Output + (long)firstToken * a.Rows + row;
-        for (int r = 0; r < rows; r++)
+        if (rows == BlockRows && Avx2.IsSupported)
+        {
+            // Token j's eight sums lie W apart: one gather, one store into its row of y.
+            var across = Vector256.Create(0, W, 2 * W, 3 * W, 4 * W, 5 * W, 6 * W, 7 * W);
             for (int j = 0; j < count; j++)
+                Avx2.GatherVector256(sums + j, across, sizeof(float)).Store(y + (long)j * a.Rows);
+            return;
+        }
+        for (int j = 0; j < count; j++)
+            for (int r = 0; r < rows; r++)
                 y[(long)j * a.Rows + r] = sums[r * W + j];
     }
 }
