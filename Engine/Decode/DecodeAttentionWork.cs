@@ -6,11 +6,18 @@ namespace Cluster.Engine.Decode;
 
 /// <summary>
 /// Attention of one new token per sequence over its cached context, read slot by slot from the
-/// pages: softmax(q·kᵀ/√d)·v for every (sequence, query head), one chunk each. Query heads that
-/// share a key/value head read the same cache rows.
+/// pages: softmax(q·kᵀ/√d)·v for every query head. A chunk is one sequence and a group of its
+/// key/value heads (all of them once there are enough sequences to keep every thread busy). It
+/// walks the context slot by slot and reads each slot's keys and values for the group in one run
+/// of memory, as the pages store them: walking head by head would read a few hundred bytes per
+/// slot, a cache-line stride apart, which runs at the latency of memory rather than its
+/// bandwidth. Query heads that share a key/value head read the same cache rows.
 /// </summary>
 internal sealed unsafe class DecodeAttentionWork : IChunkedWork
 {
+    /// <summary>Chunks per thread aimed at, so that a thread slowed by the VM is balanced by the others.</summary>
+    private const int ChunksPerThread = 4;
+
     [ThreadStatic] private static float[]? _scores;
 
     private float* _queries;   // row b at b·queryStride: (heads, headDim)
@@ -19,10 +26,11 @@ internal sealed unsafe class DecodeAttentionWork : IChunkedWork
     private float* _keys;      // (slots, kvHeads, headDim)
     private float* _values;    // (slots, kvHeads, headDim)
     private long[][] _slots = [];
-    private int _heads, _kvHeads, _headDim;
+    private int _heads, _kvHeads, _headDim, _kvHeadsPerChunk, _chunksPerSequence;
     private float _scale;
 
-    public int Prepare(float* queries, long queryStride, float* output, float* keys, float* values, long[][] slots, int heads, int kvHeads, int headDim)
+    public int Prepare(float* queries, long queryStride, float* output, float* keys, float* values, long[][] slots,
+        int heads, int kvHeads, int headDim, int threads)
     {
         _queries = queries;
         _queryStride = queryStride;
@@ -32,51 +40,51 @@ internal sealed unsafe class DecodeAttentionWork : IChunkedWork
         _slots = slots;
         (_heads, _kvHeads, _headDim) = (heads, kvHeads, headDim);
         _scale = 1f / MathF.Sqrt(headDim);
-        return slots.Length * heads;
+        int wanted = Math.Clamp((threads * ChunksPerThread + slots.Length - 1) / Math.Max(1, slots.Length), 1, kvHeads);
+        _kvHeadsPerChunk = (kvHeads + wanted - 1) / wanted;
+        _chunksPerSequence = (kvHeads + _kvHeadsPerChunk - 1) / _kvHeadsPerChunk;
+        return slots.Length * _chunksPerSequence;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RunChunk(int chunk)
     {
-        int sequence = chunk / _heads, head = chunk % _heads;
-        int kvHead = head / (_heads / _kvHeads);
+        int sequence = chunk / _chunksPerSequence;
+        int firstKv = chunk % _chunksPerSequence * _kvHeadsPerChunk, endKv = Math.Min(_kvHeads, firstKv + _kvHeadsPerChunk);
+        int group = _heads / _kvHeads; // query heads per key/value head
+        int firstHead = firstKv * group, headCount = (endKv - firstKv) * group;
         var slots = _slots[sequence];
         int context = slots.Length;
-        var scoreArray = _scores is { } s && s.Length >= context ? s : _scores = new float[Math.Max(context, 256)];
+        long need = (long)headCount * context;
+        var scoreArray = _scores is { } s && s.Length >= need ? s : _scores = new float[Math.Max(need, 4096)];
         long rowStride = (long)_kvHeads * _headDim;
-        float* q = _queries + sequence * _queryStride + (long)head * _headDim;
-        float* output = _output + ((long)sequence * _heads + head) * _headDim;
-        float* keys = _keys + (long)kvHead * _headDim;
-        float* values = _values + (long)kvHead * _headDim;
+        float* queries = _queries + sequence * _queryStride + (long)firstHead * _headDim;
+        float* output = _output + ((long)sequence * _heads + firstHead) * _headDim;
+        float* keys = _keys + (long)firstKv * _headDim;
+        float* values = _values + (long)firstKv * _headDim;
         fixed (long* slot = slots)
-        fixed (float* scores = scoreArray)
+        fixed (float* scores = scoreArray) // head h's scores at h·context
         {
-            // Scores four slots at a time (independent chains), then the rest one by one.
-            var scale = Vector128.Create(_scale);
-            var maxima = Vector128.Create(float.NegativeInfinity);
-            int t = 0;
-            for (; t + 4 <= context; t += 4)
+            for (int t = 0; t < context; t++)
             {
-                var four = VectorOps.Dot4(q, keys + slot[t] * rowStride, keys + slot[t + 1] * rowStride,
-                    keys + slot[t + 2] * rowStride, keys + slot[t + 3] * rowStride, _headDim) * scale;
-                four.Store(scores + t);
-                maxima = Vector128.Max(maxima, four);
+                float* row = keys + slot[t] * rowStride;
+                for (int h = 0; h < headCount; h++)
+                    scores[(long)h * context + t] = VectorOps.Dot(queries + (long)h * _headDim, row + (long)(h / group) * _headDim, _headDim) * _scale;
             }
-            float max = MathF.Max(MathF.Max(maxima[0], maxima[1]), MathF.Max(maxima[2], maxima[3]));
-            for (; t < context; t++)
+            for (int h = 0; h < headCount; h++)
             {
-                scores[t] = VectorOps.Dot(q, keys + slot[t] * rowStride, _headDim) * _scale;
-                max = MathF.Max(max, scores[t]);
+                float* headScores = scores + (long)h * context;
+                float inverseTotal = 1f / VectorOps.ExpShifted(headScores, context, VectorOps.Max(headScores, context));
+                VectorOps.Scale(headScores, inverseTotal, context);
             }
-            float inverseTotal = 1f / VectorOps.ExpShifted(scores, context, max);
 
-            new Span<float>(output, _headDim).Clear();
-            t = 0;
-            for (; t + 4 <= context; t += 4)
-                VectorOps.MultiplyAdd4(Vector128.Load(scores + t) * inverseTotal, values + slot[t] * rowStride, values + slot[t + 1] * rowStride,
-                    values + slot[t + 2] * rowStride, values + slot[t + 3] * rowStride, output, _headDim);
-            for (; t < context; t++)
-                VectorOps.MultiplyAdd(scores[t] * inverseTotal, values + slot[t] * rowStride, output, _headDim);
+            new Span<float>(output, headCount * _headDim).Clear();
+            for (int t = 0; t < context; t++)
+            {
+                float* row = values + slot[t] * rowStride;
+                for (int h = 0; h < headCount; h++)
+                    VectorOps.MultiplyAdd(scores[(long)h * context + t], row + (long)(h / group) * _headDim, output + (long)h * _headDim, _headDim);
+            }
         }
     }
 }

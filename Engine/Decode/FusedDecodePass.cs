@@ -79,8 +79,8 @@ internal sealed unsafe class FusedDecodePass
                     Rotate(row, batch[b].CachedTokens);
                     StoreKeyValue(layer, row, slots[b][^1]);
                 }
-                var heads = _attention.Prepare(qkv, _qkvWidth, attended, layer.Keys, layer.Values, slots, _heads, _kvHeads, _headDim);
-                KernelThreads.Shared.Run(_attention, heads);
+                var threads = KernelThreads.Shared;
+                threads.Run(_attention, _attention.Prepare(qkv, _qkvWidth, attended, layer.Keys, layer.Values, slots, _heads, _kvHeads, _headDim, threads.ThreadCount));
                 Multiply(attended, layer.OutputProjection, projected, _hidden, _heads * _headDim, count);
                 VectorOps.Add(projected, x, count * _hidden);
 

@@ -21,52 +21,6 @@ internal static unsafe class VectorOps
         return result;
     }
 
-    /// <summary>
-    /// q·k₀ … q·k₃: four independent dot products in one pass over q, so four dependency chains run
-    /// side by side where one dot product would wait on its own multiply-adds.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Dot4(float* q, float* k0, float* k1, float* k2, float* k3, int n)
-    {
-        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
-        int i = 0;
-        for (; i + 16 <= n; i += 16)
-        {
-            var qi = Vector512.Load(q + i);
-            s0 = Vector512.FusedMultiplyAdd(Vector512.Load(k0 + i), qi, s0);
-            s1 = Vector512.FusedMultiplyAdd(Vector512.Load(k1 + i), qi, s1);
-            s2 = Vector512.FusedMultiplyAdd(Vector512.Load(k2 + i), qi, s2);
-            s3 = Vector512.FusedMultiplyAdd(Vector512.Load(k3 + i), qi, s3);
-        }
-        float d0 = Vector512.Sum(s0), d1 = Vector512.Sum(s1), d2 = Vector512.Sum(s2), d3 = Vector512.Sum(s3);
-        for (; i < n; i++)
-        {
-            d0 += q[i] * k0[i];
-            d1 += q[i] * k1[i];
-            d2 += q[i] * k2[i];
-            d3 += q[i] * k3[i];
-        }
-        return Vector128.Create(d0, d1, d2, d3);
-    }
-
-    /// <summary>y += a₀·x₀ + a₁·x₁ + a₂·x₂ + a₃·x₃, touching y once for the four.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void MultiplyAdd4(Vector128<float> a, float* x0, float* x1, float* x2, float* x3, float* y, int n)
-    {
-        var a0 = Vector512.Create(a[0]);
-        var a1 = Vector512.Create(a[1]);
-        var a2 = Vector512.Create(a[2]);
-        var a3 = Vector512.Create(a[3]);
-        int i = 0;
-        for (; i + 16 <= n; i += 16)
-        {
-            var low = Vector512.FusedMultiplyAdd(Vector512.Load(x1 + i), a1, Vector512.Load(x0 + i) * a0);
-            var high = Vector512.FusedMultiplyAdd(Vector512.Load(x3 + i), a3, Vector512.Load(x2 + i) * a2);
-            (Vector512.Load(y + i) + (low + high)).Store(y + i);
-        }
-        for (; i < n; i++) y[i] += a[0] * x0[i] + a[1] * x1[i] + a[2] * x2[i] + a[3] * x3[i];
-    }
-
     /// <summary>y += a·x</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void MultiplyAdd(float a, float* x, float* y, int n)
@@ -84,6 +38,29 @@ internal static unsafe class VectorOps
         int i = 0;
         for (; i + 16 <= n; i += 16) (Vector512.Load(y + i) + Vector512.Load(x + i)).Store(y + i);
         for (; i < n; i++) y[i] += x[i];
+    }
+
+    /// <summary>The largest of x[0] … x[n − 1] (n ≥ 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float Max(float* x, int n)
+    {
+        var lanes = Vector512.Create(float.NegativeInfinity);
+        int i = 0;
+        for (; i + 16 <= n; i += 16) lanes = Vector512.Max(lanes, Vector512.Load(x + i));
+        float max = float.NegativeInfinity;
+        for (int lane = 0; lane < 16; lane++) max = MathF.Max(max, lanes[lane]);
+        for (; i < n; i++) max = MathF.Max(max, x[i]);
+        return max;
+    }
+
+    /// <summary>x[i] ·= a</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Scale(float* x, float a, int n)
+    {
+        var lanes = Vector512.Create(a);
+        int i = 0;
+        for (; i + 16 <= n; i += 16) (Vector512.Load(x + i) * lanes).Store(x + i);
+        for (; i < n; i++) x[i] *= a;
     }
 
     /// <summary>x[i] = e^(x[i] − max) for every i; returns their sum (a softmax's numerators and denominator).</summary>
