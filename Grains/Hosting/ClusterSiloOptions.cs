@@ -45,10 +45,10 @@ public sealed class ClusterSiloOptions
     /// <summary>Explicit plan: the layers this silo hosts, e.g. <c>0-1</c> or <c>0-1,4</c>; each range is one stage.</summary>
     public string? Layers { get; set; }
 
-    /// <summary>Explicit plan by stage: the stages this silo hosts out of <see cref="StageCount"/> even splits.</summary>
+    /// <summary>Explicit plan by stage: the stages this silo hosts out of a split into <see cref="StageCount"/> balanced stages (<see cref="Cluster.Engine.Model.StageCost"/>).</summary>
     public string? Stages { get; set; }
 
-    /// <summary>Stages of the even split (with <see cref="Stages"/>, or alone: this silo hosts them all).</summary>
+    /// <summary>Stages of the balanced split (with <see cref="Stages"/>, or alone: this silo hosts them all).</summary>
     public int StageCount { get; set; } = 1;
 
     /// <summary>Automatic plan: the layers are split over all automatic silos by the device memory they offer.</summary>

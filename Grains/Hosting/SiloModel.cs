@@ -48,20 +48,20 @@ public sealed class SiloModel : IDisposable
         {
             return InclusiveRanges.Parse(layers).Select(r => new LayerRange(r.First, r.Last + 1, total).Validated()).ToArray();
         }
-        var even = LayerRange.SplitEvenly(total, Options.StageCount);
+        var split = StageCost.Balanced(total, Options.StageCount, StageCost.HeadLayers(Config));
         if (Options.Stages is { } stages)
         {
             return InclusiveRanges.Parse(stages).SelectMany(r => Enumerable.Range(r.First, r.Last - r.First + 1)).Select(s =>
-                s < even.Count ? even[s] : throw new ArgumentOutOfRangeException(nameof(Options.Stages), $"stage {s} is beyond the {even.Count} stages of the split")).ToArray();
+                s < split.Count ? split[s] : throw new ArgumentOutOfRangeException(nameof(Options.Stages), $"stage {s} is beyond the {split.Count} stages of the split")).ToArray();
         }
-        return even;
+        return split;
     }
 
     /// <summary>What this silo advertises in its metadata.</summary>
     public SiloAdvert Advert(string silo)
     {
         long memory = Options.DeviceMemoryMb ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 20);
-        return new SiloAdvert(silo, Name, Config.NumHiddenLayers, HostedLayers(), Options.Replica, Options.Replicas, memory, Options.ExpectedSilos, DtypeNames.Parse(Options.Dtype).ToString().ToLowerInvariant());
+        return new SiloAdvert(silo, Name, Config.NumHiddenLayers, HostedLayers(), Options.Replica, Options.Replicas, memory, Options.ExpectedSilos, DtypeNames.Parse(Options.Dtype).ToString().ToLowerInvariant(), StageCost.HeadLayers(Config));
     }
 
     public StageExecutorOptions ExecutorOptions => new()

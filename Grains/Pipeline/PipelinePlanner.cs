@@ -83,29 +83,9 @@ public static class PipelinePlanner
         // At most one stage per layer: the silos offering the most memory take part.
         var chosen = silos.OrderByDescending(s => s.MemoryMb).ThenBy(s => s.Silo, StringComparer.Ordinal).Take(total)
             .OrderBy(s => s.Silo, StringComparer.Ordinal).ToList();
-        var sizes = ProportionalSizes(total, chosen.Select(s => Math.Max(1, s.MemoryMb)).ToArray());
-        var ranges = LayerRange.Split(total, sizes);
+        // Layers in proportion to the memory each offers, the LM head counted on the last stage.
+        var ranges = StageCost.Balanced(total, chosen.Select(s => (double)Math.Max(1, s.MemoryMb)).ToArray(), chosen.Max(s => s.HeadLayers));
         return (chosen.Select((s, i) => new StagePlacement(i, ranges[i], s.Silo)).ToArray(), null);
-    }
-
-    /// <summary>Splits <paramref name="total"/> layers by weight (largest remainder), at least one each.</summary>
-    public static int[] ProportionalSizes(int total, IReadOnlyList<long> weights)
-    {
-        int n = weights.Count;
-        if (n == 0 || n > total) throw new ArgumentException($"cannot split {total} layers over {n} silos");
-        double sum = weights.Sum(w => (double)w);
-        var sizes = new int[n];
-        var remainders = new double[n];
-        int spare = total - n; // every silo gets one layer first
-        for (int i = 0; i < n; i++)
-        {
-            double share = spare * weights[i] / sum;
-            sizes[i] = 1 + (int)Math.Floor(share);
-            remainders[i] = share - Math.Floor(share);
-        }
-        foreach (int i in Enumerable.Range(0, n).OrderByDescending(i => remainders[i]).ThenBy(i => i).Take(total - sizes.Sum()))
-            sizes[i]++;
-        return sizes;
     }
 
     private static PipelinePlan Incomplete(string model, int total, string problem) => new(model, total, [], problem);

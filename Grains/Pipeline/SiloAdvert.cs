@@ -8,8 +8,11 @@ namespace Cluster.Grains.Pipeline;
 /// (explicit) or the device memory it offers (automatic split), and which replicas it serves.
 /// A spare advertises no layers of its own (<see cref="Spare"/>): the planner gives it the range of
 /// a silo that has gone, so a stage whose silo died is placed again and its sequences replay.
+/// <see cref="HeadLayers"/> is the LM head's cost in decoder layers (<see cref="StageCost"/>), which
+/// an automatic split counts on the last stage.
 /// </summary>
-public sealed record SiloAdvert(string Silo, string Model, int TotalLayers, IReadOnlyList<LayerRange>? Layers, int? Replica, int Replicas, long MemoryMb, int ExpectedSilos = 1, string Dtype = "float32")
+public sealed record SiloAdvert(string Silo, string Model, int TotalLayers, IReadOnlyList<LayerRange>? Layers, int? Replica, int Replicas, long MemoryMb,
+    int ExpectedSilos = 1, string Dtype = "float32", double HeadLayers = 0)
 {
     /// <summary>What a spare advertises in place of layer ranges.</summary>
     public const string SpareLayers = "spare";
@@ -22,6 +25,7 @@ public sealed record SiloAdvert(string Silo, string Model, int TotalLayers, IRea
     public const string MemoryKey = "llm.memory-mb";
     public const string ExpectedSilosKey = "llm.expected-silos";
     public const string DtypeKey = "llm.dtype";
+    public const string HeadLayersKey = "llm.head-layers";
 
     /// <summary>Serving the plan's share of layers (no explicit ranges).</summary>
     public bool Automatic => Layers is null;
@@ -42,6 +46,7 @@ public sealed record SiloAdvert(string Silo, string Model, int TotalLayers, IRea
             [MemoryKey] = MemoryMb.ToString(CultureInfo.InvariantCulture),
             [ExpectedSilosKey] = ExpectedSilos.ToString(CultureInfo.InvariantCulture),
             [DtypeKey] = Dtype,
+            [HeadLayersKey] = HeadLayers.ToString("R", CultureInfo.InvariantCulture),
         };
         if (Replica is { } replica) metadata[ReplicaKey] = replica.ToString(CultureInfo.InvariantCulture);
         return metadata;
@@ -63,6 +68,7 @@ public sealed record SiloAdvert(string Silo, string Model, int TotalLayers, IRea
         long memory = metadata.TryGetValue(MemoryKey, out var m) ? long.Parse(m, CultureInfo.InvariantCulture) : 0;
         int expected = metadata.TryGetValue(ExpectedSilosKey, out var e) ? int.Parse(e, CultureInfo.InvariantCulture) : 1;
         var dtype = metadata.TryGetValue(DtypeKey, out var d) ? d : "float32";
-        return new SiloAdvert(silo, model, totalLayers, ranges, replica, replicas, memory, expected, dtype);
+        double head = metadata.TryGetValue(HeadLayersKey, out var h) ? double.Parse(h, CultureInfo.InvariantCulture) : 0;
+        return new SiloAdvert(silo, model, totalLayers, ranges, replica, replicas, memory, expected, dtype, head);
     }
 }

@@ -59,6 +59,16 @@ public sealed class PipelinePlannerTests
     }
 
     [Fact]
+    public void Build_WhenSilosAreAutomatic_CountsTheLmHeadOnTheLastStage()
+    {
+        // The 110M shape: its 32,000-token head weighs 3.47 layers, so the last stage takes fewer layers.
+        SiloAdvert Auto(string silo) => new(silo, "m", 12, null, null, 1, 4000, ExpectedSilos: 2, HeadLayers: 3.47);
+        var plan = PipelinePlanner.Build("m", [Auto("a"), Auto("b")]);
+
+        Assert.Equal([8, 4], plan.Stages(0).Select(s => s.Layers.Count));
+    }
+
+    [Fact]
     public void Build_WhenFewerAutomaticSilosThanExpectedHaveJoined_WaitsForThem()
     {
         var plan = PipelinePlanner.Build("m", [new SiloAdvert("a", "m", 5, null, null, 1, 1000, ExpectedSilos: 2)]);
@@ -85,12 +95,12 @@ public sealed class PipelinePlannerTests
     [Fact]
     public void Metadata_WhenRoundTripped_KeepsTheAdvert()
     {
-        var advert = Explicit("a", (0, 2), (4, 5)) with { Replica = 1, Replicas = 2, MemoryMb = 123 };
+        var advert = Explicit("a", (0, 2), (4, 5)) with { Replica = 1, Replicas = 2, MemoryMb = 123, HeadLayers = 3.4722 };
 
         var back = SiloAdvert.FromMetadata("a", advert.ToMetadata())!;
 
         Assert.Equal(advert.Layers, back.Layers);
-        Assert.Equal((1, 2, 123L), (back.Replica!.Value, back.Replicas, back.MemoryMb));
+        Assert.Equal((1, 2, 123L, 3.4722), (back.Replica!.Value, back.Replicas, back.MemoryMb, back.HeadLayers));
     }
 
     private static SiloAdvert Spare(string silo) => new(silo, "m", 5, [], null, 1, 0);
