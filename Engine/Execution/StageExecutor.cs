@@ -24,6 +24,13 @@ public sealed class StageExecutor : IDisposable
     private LlamaStageModel? _model;
     private PagedKvCache? _cache;
     private bool _stopping;
+    private int _lastPassItems;
+
+    /// <summary>Longest pause between two arrivals of one batch that the next pass waits through.</summary>
+    private static readonly TimeSpan ArrivalGap = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Longest the next pass waits for the rest of a batch.</summary>
+    private static readonly TimeSpan MaxGather = TimeSpan.FromMilliseconds(3);
 
     private StageExecutor(ICheckpoint checkpoint, LayerRange range, StageExecutorOptions options)
     {
@@ -155,6 +162,7 @@ public sealed class StageExecutor : IDisposable
         {
             while (_queue.Count == 0 && !_stopping) Monitor.Wait(_gate);
             if (_queue.Count == 0) return null;
+            GatherArrivals();
             var pass = new List<PendingBatch> { _queue.Dequeue() };
             if (!pass[0].Mergeable) return pass;
             int tokens = pass[0].Tokens;
@@ -163,7 +171,28 @@ public sealed class StageExecutor : IDisposable
                 tokens += next.Tokens;
                 pass.Add(_queue.Dequeue());
             }
+            _lastPassItems = pass.Count;
             return pass;
+        }
+    }
+
+    /// <summary>
+    /// A batch that left the previous stage together arrives here one message at a time, over a
+    /// millisecond or so. Starting on the first would run it alone and the rest in the next pass:
+    /// two passes that each stream every weight. So while fewer items are queued than the last
+    /// pass took, and they keep arriving, wait a little for the rest. A lone sequence never waits
+    /// (its last pass took one item), and the wait ends after <see cref="ArrivalGap"/> without a
+    /// new arrival or <see cref="MaxGather"/> in all.
+    /// </summary>
+    private void GatherArrivals()
+    {
+        if (!_queue.Peek().Mergeable) return;
+        long deadline = Stopwatch.GetTimestamp() + (long)(MaxGather.TotalSeconds * Stopwatch.Frequency);
+        while (!_stopping && _queue.Count < _lastPassItems && _queue.Sum(p => p.Tokens) < _options.MaxBatchTokens)
+        {
+            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+            if (left <= TimeSpan.Zero) return;
+            if (!Monitor.Wait(_gate, left < ArrivalGap ? left : ArrivalGap)) return; // no arrival within the gap
         }
     }
 
