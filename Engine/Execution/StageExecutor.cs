@@ -24,13 +24,7 @@ public sealed class StageExecutor : IDisposable
     private LlamaStageModel? _model;
     private PagedKvCache? _cache;
     private bool _stopping;
-    private int _lastPassItems;
-
-    /// <summary>Longest pause between two arrivals of one batch that the next pass waits through.</summary>
-    private static readonly TimeSpan ArrivalGap = TimeSpan.FromMilliseconds(1);
-
-    /// <summary>Longest the next pass waits for the rest of a batch.</summary>
-    private static readonly TimeSpan MaxGather = TimeSpan.FromMilliseconds(3);
+    private int _lastPassItems; // work items (sequences) of the last pass; the executor's thread only
 
     private StageExecutor(ICheckpoint checkpoint, LayerRange range, StageExecutorOptions options)
     {
@@ -136,6 +130,7 @@ public sealed class StageExecutor : IDisposable
         while (TakeNext() is { } pass)
         {
             var work = pass.SelectMany(p => p.Work).ToList();
+            _lastPassItems = work.Count;
             var watch = Stopwatch.StartNew();
             try
             {
@@ -171,7 +166,6 @@ public sealed class StageExecutor : IDisposable
                 tokens += next.Tokens;
                 pass.Add(_queue.Dequeue());
             }
-            _lastPassItems = pass.Count;
             return pass;
         }
     }
@@ -181,18 +175,20 @@ public sealed class StageExecutor : IDisposable
     /// millisecond or so. Starting on the first would run it alone and the rest in the next pass:
     /// two passes that each stream every weight. So while fewer items are queued than the last
     /// pass took, and they keep arriving, wait a little for the rest. A lone sequence never waits
-    /// (its last pass took one item), and the wait ends after <see cref="ArrivalGap"/> without a
-    /// new arrival or <see cref="MaxGather"/> in all.
+    /// (its last pass took one item), and the wait ends after
+    /// <see cref="StageExecutorOptions.BatchArrivalGap"/> without a new arrival or
+    /// <see cref="StageExecutorOptions.MaxBatchGather"/> in all.
     /// </summary>
     private void GatherArrivals()
     {
         if (!_queue.Peek().Mergeable) return;
-        long deadline = Stopwatch.GetTimestamp() + (long)(MaxGather.TotalSeconds * Stopwatch.Frequency);
-        while (!_stopping && _queue.Count < _lastPassItems && _queue.Sum(p => p.Tokens) < _options.MaxBatchTokens)
+        var gap = _options.BatchArrivalGap;
+        long deadline = Stopwatch.GetTimestamp() + (long)(_options.MaxBatchGather.TotalSeconds * Stopwatch.Frequency);
+        while (!_stopping && _queue.Sum(p => p.Work.Count) < _lastPassItems && _queue.Sum(p => p.Tokens) < _options.MaxBatchTokens)
         {
             var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
             if (left <= TimeSpan.Zero) return;
-            if (!Monitor.Wait(_gate, left < ArrivalGap ? left : ArrivalGap)) return; // no arrival within the gap
+            if (!Monitor.Wait(_gate, left < gap ? left : gap)) return; // no arrival within the gap
         }
     }
 

@@ -23,11 +23,22 @@ public sealed record StageExecutorOptions
     /// <summary>Token budget of one forward pass: queued work is batched up to this many tokens.</summary>
     public int MaxBatchTokens { get; init; } = 2048;
 
+    /// <summary>
+    /// Longest pause between two arrivals of one batch (sent on together by the previous stage,
+    /// received one message at a time) that the next pass waits through; see <see cref="StageExecutor"/>.
+    /// </summary>
+    public TimeSpan BatchArrivalGap { get; init; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Longest a pass waits in all for the rest of such a batch; zero never waits.</summary>
+    public TimeSpan MaxBatchGather { get; init; } = TimeSpan.FromMilliseconds(3);
+
     public StageExecutorOptions Validated()
     {
         if (PageSize <= 0) throw new ArgumentOutOfRangeException(nameof(PageSize), $"page size must be positive (is {PageSize})");
         if (PageCount is <= 0) throw new ArgumentOutOfRangeException(nameof(PageCount), $"page count must be positive (is {PageCount})");
         if (PageCount is null && KvCacheBytes <= 0) throw new ArgumentOutOfRangeException(nameof(KvCacheBytes), "KV cache budget must be positive");
+        if (BatchArrivalGap < TimeSpan.Zero || MaxBatchGather < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(MaxBatchGather), $"batch gathering times must not be negative (gap {BatchArrivalGap}, at most {MaxBatchGather})");
         if (MaxBatchTokens <= 0) throw new ArgumentOutOfRangeException(nameof(MaxBatchTokens), $"token budget must be positive (is {MaxBatchTokens})");
         if (Dtype is not (torch.ScalarType.Float32 or torch.ScalarType.BFloat16 or torch.ScalarType.Float16))
             throw new ArgumentOutOfRangeException(nameof(Dtype), $"compute dtype {Dtype} is not supported (float32, bfloat16, float16 are)");

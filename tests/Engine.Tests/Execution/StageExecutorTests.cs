@@ -64,6 +64,50 @@ public sealed class StageExecutorTests
         Assert.True(executor.Statistics.Batches < 16);
     }
 
+    /// <summary>
+    /// Four decode steps that left the previous stage together but arrive a few milliseconds
+    /// apart (as messages do) still run as one pass once the last pass took four, and a lone
+    /// sequence never waits. Gaps are generous here, so a busy test machine does not split them.
+    /// </summary>
+    [Fact]
+    public async Task SubmitAsync_WhenABatchArrivesMessageByMessage_WaitsForTheRestOfIt()
+    {
+        var config = RandomModels.Gqa;
+        using var checkpoint = new SyntheticCheckpoint(config);
+        using var executor = await StageExecutor.StartAsync(checkpoint, LayerRange.All(config.NumHiddenLayers), new StageExecutorOptions
+        {
+            PageSize = 4, PageCount = 64, BatchArrivalGap = TimeSpan.FromMilliseconds(400), MaxBatchGather = TimeSpan.FromSeconds(2),
+        });
+        var random = new Random(3);
+        StageWork Step(int sequence, int cached) => new()
+        {
+            SequenceId = $"s{sequence}",
+            CachedTokens = cached,
+            PageIds = [sequence * 2, sequence * 2 + 1],
+            TokenCount = 1,
+            TokenIds = RandomModels.Tokens(random, 1, config.VocabSize),
+            Output = OutputRequest.RawLogits,
+        };
+        await executor.RunAsync(Enumerable.Range(0, 4).Select(s => Step(s, 0)).ToArray()); // the last pass took four
+        long before = executor.Statistics.Batches;
+
+        var arriving = new List<Task<StageResult>>();
+        for (int s = 0; s < 4; s++)
+        {
+            if (s > 0) await Task.Delay(20);
+            arriving.Add(executor.SubmitAsync(Step(s, 1)));
+        }
+        await Task.WhenAll(arriving);
+        Assert.Equal(before + 1, executor.Statistics.Batches);
+
+        // Now the last pass took four and only one comes: it waits for the gap, not for the other three.
+        await executor.SubmitAsync(Step(0, 2));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await executor.SubmitAsync(Step(0, 3)); // the last pass took one: no wait at all
+        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(350), $"a lone sequence waited {watch.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.Equal(before + 3, executor.Statistics.Batches);
+    }
+
     [Fact]
     public async Task RunAsync_WhenHiddenStatesHaveWrongSize_FailsNamingTheSequence()
     {
