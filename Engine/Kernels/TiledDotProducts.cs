@@ -39,16 +39,27 @@ internal static unsafe class TiledDotProducts
             for (int row = firstRow; row < blocksEnd; row += BlockRows)
             {
                 float* w = a.Weights + (long)row * cols;
-                int tile = group;
-                for (; tile + 2 <= groupEnd; tile += 2)
+                for (int tile = group; tile + 2 <= groupEnd; tile += 2) // an odd tile is left for below
                 {
                     EightRowsTwoTiles(w, cols, tiles.Data + tile * tileStride, sums);
                     Scatter(sums, BlockRows, a, tile * W, row, tiles.Tokens);
                     Scatter(sums + BlockRows * W, BlockRows, a, (tile + 1) * W, row, tiles.Tokens);
                 }
-                if (tile < groupEnd)
+            }
+            if ((groupEnd - group) % 2 == 1)
+            {
+                // The odd tile against sixteen rows at a time: sixteen sums keep both multiply-add
+                // units busy where eight wait on their own latency.
+                int tile = groupEnd - 1, row = firstRow;
+                for (; row + 2 * BlockRows <= blocksEnd; row += 2 * BlockRows)
                 {
-                    EightRowsOneTile(w, cols, tiles.Data + tile * tileStride, sums);
+                    SixteenRowsOneTile(a.Weights + (long)row * cols, cols, tiles.Data + tile * tileStride, sums);
+                    Scatter(sums, BlockRows, a, tile * W, row, tiles.Tokens);
+                    Scatter(sums + BlockRows * W, BlockRows, a, tile * W, row + BlockRows, tiles.Tokens);
+                }
+                if (row < blocksEnd)
+                {
+                    EightRowsOneTile(a.Weights + (long)row * cols, cols, tiles.Data + tile * tileStride, sums);
                     Scatter(sums, BlockRows, a, tile * W, row, tiles.Tokens);
                 }
             }
@@ -96,7 +107,41 @@ internal static unsafe class TiledDotProducts
         b4.Store(second + 4 * W); b5.Store(second + 5 * W); b6.Store(second + 6 * W); b7.Store(second + 7 * W);
     }
 
-    /// <summary>Eight rows against the odd tile of a group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SixteenRowsOneTile(float* w0, int cols, float* x, float* sums)
+    {
+        long c = cols;
+        float* w4 = w0 + 4 * c, w8 = w0 + 8 * c, w12 = w0 + 12 * c;
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        Vector512<float> a8 = default, a9 = default, a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default;
+        for (int k = 0; k < cols; k++)
+        {
+            var u = Vector512.Load(x + (long)k * W);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(w0[k]), u, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(w0[c + k]), u, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(w0[2 * c + k]), u, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(w0[3 * c + k]), u, a3);
+            a4 = Vector512.FusedMultiplyAdd(Vector512.Create(w4[k]), u, a4);
+            a5 = Vector512.FusedMultiplyAdd(Vector512.Create(w4[c + k]), u, a5);
+            a6 = Vector512.FusedMultiplyAdd(Vector512.Create(w4[2 * c + k]), u, a6);
+            a7 = Vector512.FusedMultiplyAdd(Vector512.Create(w4[3 * c + k]), u, a7);
+            a8 = Vector512.FusedMultiplyAdd(Vector512.Create(w8[k]), u, a8);
+            a9 = Vector512.FusedMultiplyAdd(Vector512.Create(w8[c + k]), u, a9);
+            a10 = Vector512.FusedMultiplyAdd(Vector512.Create(w8[2 * c + k]), u, a10);
+            a11 = Vector512.FusedMultiplyAdd(Vector512.Create(w8[3 * c + k]), u, a11);
+            a12 = Vector512.FusedMultiplyAdd(Vector512.Create(w12[k]), u, a12);
+            a13 = Vector512.FusedMultiplyAdd(Vector512.Create(w12[c + k]), u, a13);
+            a14 = Vector512.FusedMultiplyAdd(Vector512.Create(w12[2 * c + k]), u, a14);
+            a15 = Vector512.FusedMultiplyAdd(Vector512.Create(w12[3 * c + k]), u, a15);
+        }
+        a0.Store(sums); a1.Store(sums + W); a2.Store(sums + 2 * W); a3.Store(sums + 3 * W);
+        a4.Store(sums + 4 * W); a5.Store(sums + 5 * W); a6.Store(sums + 6 * W); a7.Store(sums + 7 * W);
+        float* second = sums + BlockRows * W;
+        a8.Store(second); a9.Store(second + W); a10.Store(second + 2 * W); a11.Store(second + 3 * W);
+        a12.Store(second + 4 * W); a13.Store(second + 5 * W); a14.Store(second + 6 * W); a15.Store(second + 7 * W);
+    }
+
+    /// <summary>Eight rows against the odd tile of a group, where fewer than sixteen rows are left.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EightRowsOneTile(float* w0, int cols, float* x, float* sums)
     {

@@ -30,6 +30,7 @@ public sealed class CpuLinearTests
     [InlineData(48, 23, 17)]
     [InlineData(200, 70, 100)]
     [InlineData(300, 16, 1)]
+    [InlineData(20, 24, 40)]
     public void Forward_Float32_MatchesLibtorchLinear(int tokens, int rows, int columns)
     {
         using var scope = NewDisposeScope();
