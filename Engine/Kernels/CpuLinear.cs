@@ -9,8 +9,8 @@ namespace Cluster.Engine.Kernels;
 /// product reads every weight once for two flops, so it runs at the speed memory streams the
 /// matrix; libtorch's float32 GEMM reaches under half of that here, and with more rows it keeps
 /// to one core.
-/// <see cref="RowDotProducts"/> on <see cref="KernelThreads"/> uses every core at both ends
-/// (docs/benchmarks.md has the figures). bfloat16 stays with libtorch, whose oneDNN kernels use the
+/// <see cref="RowDotProducts"/> (up to four rows of x) and <see cref="TiledDotProducts"/> (more)
+/// on <see cref="KernelThreads"/> use every core at both ends (docs/benchmarks.md has the figures). bfloat16 stays with libtorch, whose oneDNN kernels use the
 /// CPU's bfloat16 dot-product instructions.
 /// </summary>
 public static unsafe class CpuLinear

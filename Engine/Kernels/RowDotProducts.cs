@@ -4,7 +4,8 @@ using System.Runtime.Intrinsics;
 namespace Cluster.Engine.Kernels;
 
 /// <summary>
-/// y[t, r] = w[r] · x[t] for a chunk of weight rows and every input row. Against one to three
+/// y[t, r] = w[r] · x[t] for a chunk of weight rows and every input row, reading the inputs in
+/// place: the kernel of up to four input rows (<see cref="TiledDotProducts"/> takes more). Against one to three
 /// inputs (decode of a few sequences) weight rows go sixteen at a time: one core pulls weights as
 /// fast as it keeps reads in flight, and sixteen row streams keep more in flight than four (a
 /// decode pass ran ~8% faster, as fast as a plain sum over the same matrices). Against four inputs
