@@ -55,9 +55,11 @@ for stages in $STAGES; do
   for c in $CONCURRENCY; do
     # Unrecorded runs at the same load first: fresh silos compile their hot paths again (tiered
     # JIT) during their first few hundred passes, which a couple of warm-up requests miss.
+    # At least 16 requests each, so that even one sequence makes some 500 passes.
+    warmup_prompts=$(( c * PROMPTS_PER_SLOT > 16 ? c * PROMPTS_PER_SLOT : 16 ))
     for ((w = 0; w < WARMUP_RUNS; w++)); do
       dotnet "$CLIENT" bench --url "$url" --model "$model_id" --dataset fixed --input-len "$INPUT_LEN" --output-len "$OUTPUT_LEN" \
-        --max-concurrency "$c" --num-prompts $((c * PROMPTS_PER_SLOT)) > /dev/null
+        --max-concurrency "$c" --num-prompts "$warmup_prompts" > /dev/null
     done
     dotnet "$CLIENT" bench --url "$url" --model "$model_id" --dataset fixed --input-len "$INPUT_LEN" --output-len "$OUTPUT_LEN" \
       --max-concurrency "$c" --num-prompts $((c * PROMPTS_PER_SLOT)) --num-warmups 2 \
