@@ -65,9 +65,10 @@ public sealed class StageExecutorTests
     }
 
     /// <summary>
-    /// Four decode steps that left the previous stage together but arrive a few milliseconds
-    /// apart (as messages do) still run as one pass once the last pass took four, and a lone
-    /// sequence never waits. Gaps are generous here, so a busy test machine does not split them.
+    /// Four decode steps that left the previous stage together but arrive apart (as messages do)
+    /// still run as one pass once the last pass took four, and a lone sequence never waits. The
+    /// gaps allowed are long (10 s) so a busy test machine cannot split the four, and a wait
+    /// would show plainly.
     /// </summary>
     [Fact]
     public async Task SubmitAsync_WhenABatchArrivesMessageByMessage_WaitsForTheRestOfIt()
@@ -76,7 +77,7 @@ public sealed class StageExecutorTests
         using var checkpoint = new SyntheticCheckpoint(config);
         using var executor = await StageExecutor.StartAsync(checkpoint, LayerRange.All(config.NumHiddenLayers), new StageExecutorOptions
         {
-            PageSize = 4, PageCount = 64, BatchArrivalGap = TimeSpan.FromMilliseconds(400), MaxBatchGather = TimeSpan.FromSeconds(2),
+            PageSize = 4, PageCount = 64, BatchArrivalGap = TimeSpan.FromSeconds(10), MaxBatchGather = TimeSpan.FromSeconds(10),
         });
         var random = new Random(3);
         StageWork Step(int sequence, int cached) => new()
@@ -91,20 +92,25 @@ public sealed class StageExecutorTests
         await executor.RunAsync(Enumerable.Range(0, 4).Select(s => Step(s, 0)).ToArray()); // the last pass took four
         long before = executor.Statistics.Batches;
 
-        var arriving = new List<Task<StageResult>>();
-        for (int s = 0; s < 4; s++)
+        // Sent from a thread of its own, 20 ms apart: no thread-pool delay can stretch the gaps.
+        var arriving = new Task<StageResult>[4];
+        var sender = new Thread(() =>
         {
-            if (s > 0) await Task.Delay(20);
-            arriving.Add(executor.SubmitAsync(Step(s, 1)));
-        }
+            for (int s = 0; s < arriving.Length; s++)
+            {
+                if (s > 0) Thread.Sleep(20);
+                arriving[s] = executor.SubmitAsync(Step(s, 1));
+            }
+        });
+        sender.Start();
+        sender.Join();
         await Task.WhenAll(arriving);
         Assert.Equal(before + 1, executor.Statistics.Batches);
 
-        // Now the last pass took four and only one comes: it waits for the gap, not for the other three.
-        await executor.SubmitAsync(Step(0, 2));
+        await executor.RunAsync([Step(0, 2)]); // now the last pass took one
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        await executor.SubmitAsync(Step(0, 3)); // the last pass took one: no wait at all
-        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(350), $"a lone sequence waited {watch.Elapsed.TotalMilliseconds:F0} ms");
+        await executor.SubmitAsync(Step(0, 3));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"a lone sequence waited {watch.Elapsed.TotalSeconds:F1} s");
         Assert.Equal(before + 3, executor.Statistics.Batches);
     }
 
