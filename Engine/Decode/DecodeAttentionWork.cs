@@ -1,22 +1,25 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using Cluster.Engine.Kernels;
 
 namespace Cluster.Engine.Decode;
 
 /// <summary>
 /// Attention of one new token per sequence over its cached context, read slot by slot from the
-/// pages: softmax(q·kᵀ/√d)·v for every query head. A chunk is one sequence and a group of its
-/// key/value heads (all of them once there are enough sequences to keep every thread busy). It
-/// walks the context slot by slot and reads each slot's keys and values for the group in one run
-/// of memory, as the pages store them: walking head by head would read a few hundred bytes per
-/// slot, a cache-line stride apart, which runs at the latency of memory rather than its
-/// bandwidth. Query heads that share a key/value head read the same cache rows.
+/// pages: softmax(q·kᵀ/√d)·v for every query head. A chunk is a run of one sequence's context
+/// slots for all its heads: it reads each slot's keys and values in one run of memory, as the
+/// pages store them (walking head by head would read a few hundred bytes per slot, a cache-line
+/// stride apart, at the latency of memory rather than its bandwidth). With many sequences a chunk
+/// is a whole context; with few, long contexts are cut into parts so every thread has some, each
+/// part's softmax kept unnormalized with its own maximum, and the parts merged after (as
+/// flash-decoding does). Query heads that share a key/value head read the same cache rows.
 /// </summary>
 internal sealed unsafe class DecodeAttentionWork : IChunkedWork
 {
     /// <summary>Chunks per thread aimed at, so that a thread slowed by the VM is balanced by the others.</summary>
     private const int ChunksPerThread = 4;
+
+    /// <summary>Fewest slots in a part of a cut context: below it merging costs more than it spreads.</summary>
+    private const int MinPartSlots = 64;
 
     [ThreadStatic] private static float[]? _scores;
 
@@ -26,8 +29,14 @@ internal sealed unsafe class DecodeAttentionWork : IChunkedWork
     private float* _keys;      // (slots, kvHeads, headDim)
     private float* _values;    // (slots, kvHeads, headDim)
     private long[][] _slots = [];
-    private int _heads, _kvHeads, _headDim, _kvHeadsPerChunk, _chunksPerSequence;
+    private int _heads, _kvHeads, _headDim;
     private float _scale;
+    // Chunk c covers slots [_firstSlot[c], _endSlot[c]) of sequence _sequence[c]; _parts[b] chunks
+    // cover sequence b, from chunk _firstChunk[b] on.
+    private int[] _sequence = [], _firstSlot = [], _endSlot = [], _parts = [], _firstChunk = [];
+    // A part of a cut context: its unnormalized output (heads, headDim), and per head its maximum
+    // score and its sum of exponentials.
+    private float[] _partOutputs = [], _partMaxima = [], _partTotals = [];
 
     public int Prepare(float* queries, long queryStride, float* output, float* keys, float* values, long[][] slots,
         int heads, int kvHeads, int headDim, int threads)
@@ -40,51 +49,117 @@ internal sealed unsafe class DecodeAttentionWork : IChunkedWork
         _slots = slots;
         (_heads, _kvHeads, _headDim) = (heads, kvHeads, headDim);
         _scale = 1f / MathF.Sqrt(headDim);
-        int wanted = Math.Clamp((threads * ChunksPerThread + slots.Length - 1) / Math.Max(1, slots.Length), 1, kvHeads);
-        _kvHeadsPerChunk = (kvHeads + wanted - 1) / wanted;
-        _chunksPerSequence = (kvHeads + _kvHeadsPerChunk - 1) / _kvHeadsPerChunk;
-        return slots.Length * _chunksPerSequence;
+        int count = slots.Length;
+        Grow(ref _parts, count);
+        Grow(ref _firstChunk, count);
+        int wanted = Math.Max(1, (threads * ChunksPerThread + count - 1) / count); // parts per sequence aimed at
+        int chunks = 0;
+        for (int b = 0; b < count; b++)
+        {
+            _parts[b] = Math.Clamp(slots[b].Length / MinPartSlots, 1, wanted);
+            _firstChunk[b] = chunks;
+            chunks += _parts[b];
+        }
+        Grow(ref _sequence, chunks);
+        Grow(ref _firstSlot, chunks);
+        Grow(ref _endSlot, chunks);
+        for (int b = 0; b < count; b++)
+        {
+            int context = slots[b].Length, parts = _parts[b];
+            for (int p = 0; p < parts; p++)
+            {
+                int chunk = _firstChunk[b] + p;
+                _sequence[chunk] = b;
+                _firstSlot[chunk] = (int)((long)context * p / parts);
+                _endSlot[chunk] = (int)((long)context * (p + 1) / parts);
+            }
+        }
+        Grow(ref _partOutputs, chunks * heads * headDim);
+        Grow(ref _partMaxima, chunks * heads);
+        Grow(ref _partTotals, chunks * heads);
+        return chunks;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RunChunk(int chunk)
     {
-        int sequence = chunk / _chunksPerSequence;
-        int firstKv = chunk % _chunksPerSequence * _kvHeadsPerChunk, endKv = Math.Min(_kvHeads, firstKv + _kvHeadsPerChunk);
+        int sequence = _sequence[chunk], first = _firstSlot[chunk], length = _endSlot[chunk] - first;
+        bool whole = _parts[sequence] == 1;
         int group = _heads / _kvHeads; // query heads per key/value head
-        int firstHead = firstKv * group, headCount = (endKv - firstKv) * group;
-        var slots = _slots[sequence];
-        int context = slots.Length;
-        long need = (long)headCount * context;
+        long need = (long)_heads * length;
         var scoreArray = _scores is { } s && s.Length >= need ? s : _scores = new float[Math.Max(need, 4096)];
         long rowStride = (long)_kvHeads * _headDim;
-        float* queries = _queries + sequence * _queryStride + (long)firstHead * _headDim;
-        float* output = _output + ((long)sequence * _heads + firstHead) * _headDim;
-        float* keys = _keys + (long)firstKv * _headDim;
-        float* values = _values + (long)firstKv * _headDim;
-        fixed (long* slot = slots)
-        fixed (float* scores = scoreArray) // head h's scores at h·context
+        float* queries = _queries + sequence * _queryStride;
+        fixed (long* slots = _slots[sequence])
+        fixed (float* scores = scoreArray) // head h's scores at h·length
+        fixed (float* partOutputs = _partOutputs, partMaxima = _partMaxima, partTotals = _partTotals)
         {
-            for (int t = 0; t < context; t++)
+            long* slot = slots + first;
+            for (int t = 0; t < length; t++)
             {
-                float* row = keys + slot[t] * rowStride;
-                for (int h = 0; h < headCount; h++)
-                    scores[(long)h * context + t] = VectorOps.Dot(queries + (long)h * _headDim, row + (long)(h / group) * _headDim, _headDim) * _scale;
+                float* row = _keys + slot[t] * rowStride;
+                for (int h = 0; h < _heads; h++)
+                    scores[(long)h * length + t] = VectorOps.Dot(queries + (long)h * _headDim, row + (long)(h / group) * _headDim, _headDim) * _scale;
             }
-            for (int h = 0; h < headCount; h++)
+            float* output = whole ? _output + (long)sequence * _heads * _headDim : partOutputs + (long)chunk * _heads * _headDim;
+            for (int h = 0; h < _heads; h++)
             {
-                float* headScores = scores + (long)h * context;
-                float inverseTotal = 1f / VectorOps.ExpShifted(headScores, context, VectorOps.Max(headScores, context));
-                VectorOps.Scale(headScores, inverseTotal, context);
+                float* headScores = scores + (long)h * length;
+                float max = VectorOps.Max(headScores, length);
+                float total = VectorOps.ExpShifted(headScores, length, max);
+                if (whole)
+                {
+                    VectorOps.Scale(headScores, 1f / total, length);
+                }
+                else
+                {
+                    partMaxima[(long)chunk * _heads + h] = max;
+                    partTotals[(long)chunk * _heads + h] = total;
+                }
             }
 
-            new Span<float>(output, headCount * _headDim).Clear();
-            for (int t = 0; t < context; t++)
+            new Span<float>(output, _heads * _headDim).Clear();
+            for (int t = 0; t < length; t++)
             {
-                float* row = values + slot[t] * rowStride;
-                for (int h = 0; h < headCount; h++)
-                    VectorOps.MultiplyAdd(scores[(long)h * context + t], row + (long)(h / group) * _headDim, output + (long)h * _headDim, _headDim);
+                float* row = _values + slot[t] * rowStride;
+                for (int h = 0; h < _heads; h++)
+                    VectorOps.MultiplyAdd(scores[(long)h * length + t], row + (long)(h / group) * _headDim, output + (long)h * _headDim, _headDim);
             }
         }
+    }
+
+    /// <summary>
+    /// Merges the parts of every cut context into its output, after all chunks ran: each part's
+    /// sums rescaled from its own maximum to the context's, then divided by the context's total.
+    /// </summary>
+    public void MergeParts()
+    {
+        fixed (float* partOutputs = _partOutputs, partMaxima = _partMaxima, partTotals = _partTotals)
+        {
+            for (int b = 0; b < _slots.Length; b++)
+            {
+                int parts = _parts[b], firstChunk = _firstChunk[b];
+                if (parts == 1) continue;
+                for (int h = 0; h < _heads; h++)
+                {
+                    float max = float.NegativeInfinity, total = 0;
+                    for (int p = 0; p < parts; p++) max = MathF.Max(max, partMaxima[(long)(firstChunk + p) * _heads + h]);
+                    for (int p = 0; p < parts; p++)
+                        total += partTotals[(long)(firstChunk + p) * _heads + h] * MathF.Exp(partMaxima[(long)(firstChunk + p) * _heads + h] - max);
+                    float* output = _output + ((long)b * _heads + h) * _headDim;
+                    new Span<float>(output, _headDim).Clear();
+                    for (int p = 0; p < parts; p++)
+                    {
+                        long at = (long)(firstChunk + p) * _heads + h;
+                        VectorOps.MultiplyAdd(MathF.Exp(partMaxima[at] - max) / total, partOutputs + at * _headDim, output, _headDim);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void Grow<T>(ref T[] array, int length)
+    {
+        if (array.Length < length) array = new T[Math.Max(length, array.Length * 2)];
     }
 }

@@ -81,6 +81,7 @@ internal sealed unsafe class FusedDecodePass
                 }
                 var threads = KernelThreads.Shared;
                 threads.Run(_attention, _attention.Prepare(qkv, _qkvWidth, attended, layer.Keys, layer.Values, slots, _heads, _kvHeads, _headDim, threads.ThreadCount));
+                _attention.MergeParts();
                 Multiply(attended, layer.OutputProjection, projected, _hidden, _heads * _headDim, count);
                 VectorOps.Add(projected, x, count * _hidden);
 

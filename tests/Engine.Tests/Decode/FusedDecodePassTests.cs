@@ -122,6 +122,52 @@ public sealed class FusedDecodePassTests
         }
     }
 
+    /// <summary>
+    /// Contexts of a few hundred tokens for one to three sequences, where attention cuts each
+    /// context into parts spread over the threads and merges them.
+    /// </summary>
+    [Theory]
+    [InlineData(nameof(RandomModels.Gqa), 1)]
+    [InlineData(nameof(RandomModels.Mha), 3)]
+    public async Task DecodeOverLongContexts_AgreesWithLibtorchOperators(string model, int sequences)
+    {
+        const int steps = 3;
+        int[] lengths = [300, 130, 197];
+        var config = RandomModels.ByName(model);
+        var range = new LayerRange(0, config.NumHiddenLayers, config.NumHiddenLayers);
+        using var checkpoint = new SyntheticCheckpoint(config, seed: 13, std: 0.5);
+        int pagesPerSequence = (lengths.Max() + steps) / PageSize + 1;
+        var options = new StageExecutorOptions { PageSize = PageSize, PageCount = sequences * pagesPerSequence };
+        using var fused = await StageExecutor.StartAsync(checkpoint, range, options);
+        using var reference = await StageExecutor.StartAsync(checkpoint, range, options);
+        var random = new Random(17);
+        var cached = new int[sequences];
+        var pages = Enumerable.Range(0, sequences).Select(s => Enumerable.Range(0, pagesPerSequence).Select(p => p * sequences + s).ToArray()).ToArray();
+        try
+        {
+            for (int s = 0; s < sequences; s++)
+            {
+                await Both(fused, reference, [Work(range, config, s, 0, pages[s], lengths[s], random)]);
+                cached[s] = lengths[s];
+            }
+            for (int step = 0; step < steps; step++)
+            {
+                var batch = Enumerable.Range(0, sequences).Select(s => Work(range, config, s, cached[s], pages[s], 1, random)).ToArray();
+                var (actual, expected) = await Both(fused, reference, batch);
+                Assert.Equal(step + 1, fused.Statistics.FusedDecodePasses);
+                for (int s = 0; s < sequences; s++)
+                {
+                    AssertClose(Output(expected[s]), Output(actual[s]), $"step {step}, sequence {s}");
+                    cached[s]++;
+                }
+            }
+        }
+        finally
+        {
+            CpuKernels.Enabled = true;
+        }
+    }
+
     /// <summary>Runs the batch on the first executor with the engine's kernels, then on the second without.</summary>
     private static async Task<(IReadOnlyList<StageResult> Fused, IReadOnlyList<StageResult> Reference)> Both(
         StageExecutor fused, StageExecutor reference, StageWork[] batch)
