@@ -73,6 +73,7 @@ internal static unsafe class TiledDotProducts
         }
     }
 
+    /// <summary>Eight rows against two tiles: sixteen sums, each broadcast weight feeding two multiply-adds.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EightRowsTwoTiles(float* w0, int cols, float* x0, float* sums)
     {
@@ -111,6 +112,7 @@ internal static unsafe class TiledDotProducts
         b4.Store(second + 4 * W); b5.Store(second + 5 * W); b6.Store(second + 6 * W); b7.Store(second + 7 * W);
     }
 
+    /// <summary>Sixteen rows against the odd tile of a group: sixteen sums, as many as two tiles keep.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SixteenRowsOneTile(float* w0, int cols, float* x, float* sums)
     {
