@@ -9,6 +9,9 @@ internal sealed class MatMulWork : IChunkedWork
 {
     [ThreadStatic] private static MatMulWork? _perThread;
 
+    /// <summary>Chunks of rows are cut in multiples of it: two of the tiled kernel's eight-row blocks.</summary>
+    public const int ChunkRowMultiple = 16;
+
     private readonly TokenTiles _tiles = new();
     private MatMulArguments _arguments;
     private int _rowsPerChunk;
@@ -24,8 +27,8 @@ internal sealed class MatMulWork : IChunkedWork
         _tiled = arguments.Tokens >= TiledDotProducts.MinTokens;
         if (_tiled) _tiles.Pack(arguments.Input, arguments.Tokens, arguments.Columns);
         // About eight chunks per thread balance a core that the VM or another process slows down,
-        // in whole blocks of the kernel's sixteen streamed rows, never so small that claiming dominates.
-        int block = RowDotProducts.StreamRows;
+        // in whole blocks of the tiled kernel's rows, never so small that claiming dominates.
+        int block = ChunkRowMultiple;
         int perChunk = (arguments.Rows + threads * 8 - 1) / (threads * 8);
         _rowsPerChunk = Math.Max(block, (perChunk + block - 1) / block * block);
         return (arguments.Rows + _rowsPerChunk - 1) / _rowsPerChunk;

@@ -6,19 +6,18 @@ namespace Cluster.Engine.Kernels;
 /// <summary>
 /// y[t, r] = w[r] · x[t] for a chunk of weight rows and every input row, reading the inputs in
 /// place: the kernel of up to four input rows (<see cref="TiledDotProducts"/> takes more). Against one to three
-/// inputs (decode of a few sequences) weight rows go sixteen at a time: one core pulls weights as
-/// fast as it keeps reads in flight, and sixteen row streams keep more in flight than four (a
-/// decode pass ran ~8% faster, as fast as a plain sum over the same matrices). Against four inputs
-/// at once rows go four at a time and sixteen sums share every load. A block of rows is read from
-/// memory once and from cache for every further input. Optimized from the first call: the tiered
-/// JIT would otherwise run the first decode passes through unoptimized loops.
+/// inputs (decode of a few sequences) the chunk's rows are read one after another, in 256-bit
+/// loads: one sequential stream per thread, which the hardware prefetchers follow best, and a
+/// row stays in L1 for the further inputs. Sixteen row streams read in 512-bit loads, as before,
+/// ran ~3–8 % slower (docs/benchmarks.md), as a plain 512-bit sum over a buffer streams slower
+/// than a 256-bit one on this CPU. Against four inputs at once rows go four at a time and sixteen
+/// sums share every load. A block of rows is read from memory once and from cache for every
+/// further input. Optimized from the first call: the tiered JIT would otherwise run the first
+/// decode passes through unoptimized loops.
 /// </summary>
 internal static unsafe class RowDotProducts
 {
     private const int TokenTile = 64;
-
-    /// <summary>Weight rows per block of the few-inputs path; chunks of rows are cut in multiples of it.</summary>
-    public const int StreamRows = 16;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(in MatMulArguments a, int firstRow, int endRow)
@@ -27,11 +26,13 @@ internal static unsafe class RowDotProducts
         long rowStride = cols;
         if (a.Tokens < 4)
         {
-            int streamedEnd = firstRow + (endRow - firstRow) / StreamRows * StreamRows;
-            for (int block = firstRow; block < streamedEnd; block += StreamRows)
+            for (int r = firstRow; r < endRow; r++)
+            {
+                float* w = a.Weights + r * rowStride;
                 for (int t = 0; t < a.Tokens; t++)
-                    Sixteen(a.Weights + block * rowStride, rowStride, a.Input + (long)t * cols, cols, a.Output + (long)t * a.Rows + block);
-            firstRow = streamedEnd; // the rest, fewer than sixteen rows, four at a time below
+                    a.Output[(long)t * a.Rows + r] = Sequential(w, a.Input + (long)t * cols, cols);
+            }
+            return;
         }
         // Inputs in tiles of TokenTile rows, so a tile stays in L2 while the chunk's weight rows
         // pass under it (and those, a few hundred KiB, stay in L2 for the next tile).
@@ -57,58 +58,24 @@ internal static unsafe class RowDotProducts
         }
     }
 
-    /// <summary>Sixteen rows against one input: sixteen streams in flight, one sum each.</summary>
+    /// <summary>One row against one input, front to back in 256-bit loads, four sums in flight.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Sixteen(float* w0, long rowStride, float* x, int cols, float* y)
+    private static float Sequential(float* w, float* x, int cols)
     {
-        long c = rowStride;
-        float* a = w0, b = a + 4 * c, d = b + 4 * c, e = d + 4 * c;
-        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
-        Vector512<float> s8 = default, s9 = default, s10 = default, s11 = default, s12 = default, s13 = default, s14 = default, s15 = default;
+        Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
         int k = 0;
-        for (; k + 16 <= cols; k += 16)
+        for (; k + 32 <= cols; k += 32)
         {
-            var xk = Vector512.Load(x + k);
-            s0 = Vector512.FusedMultiplyAdd(Vector512.Load(a + k), xk, s0);
-            s1 = Vector512.FusedMultiplyAdd(Vector512.Load(a + c + k), xk, s1);
-            s2 = Vector512.FusedMultiplyAdd(Vector512.Load(a + 2 * c + k), xk, s2);
-            s3 = Vector512.FusedMultiplyAdd(Vector512.Load(a + 3 * c + k), xk, s3);
-            s4 = Vector512.FusedMultiplyAdd(Vector512.Load(b + k), xk, s4);
-            s5 = Vector512.FusedMultiplyAdd(Vector512.Load(b + c + k), xk, s5);
-            s6 = Vector512.FusedMultiplyAdd(Vector512.Load(b + 2 * c + k), xk, s6);
-            s7 = Vector512.FusedMultiplyAdd(Vector512.Load(b + 3 * c + k), xk, s7);
-            s8 = Vector512.FusedMultiplyAdd(Vector512.Load(d + k), xk, s8);
-            s9 = Vector512.FusedMultiplyAdd(Vector512.Load(d + c + k), xk, s9);
-            s10 = Vector512.FusedMultiplyAdd(Vector512.Load(d + 2 * c + k), xk, s10);
-            s11 = Vector512.FusedMultiplyAdd(Vector512.Load(d + 3 * c + k), xk, s11);
-            s12 = Vector512.FusedMultiplyAdd(Vector512.Load(e + k), xk, s12);
-            s13 = Vector512.FusedMultiplyAdd(Vector512.Load(e + c + k), xk, s13);
-            s14 = Vector512.FusedMultiplyAdd(Vector512.Load(e + 2 * c + k), xk, s14);
-            s15 = Vector512.FusedMultiplyAdd(Vector512.Load(e + 3 * c + k), xk, s15);
+            s0 = Vector256.FusedMultiplyAdd(Vector256.Load(w + k), Vector256.Load(x + k), s0);
+            s1 = Vector256.FusedMultiplyAdd(Vector256.Load(w + k + 8), Vector256.Load(x + k + 8), s1);
+            s2 = Vector256.FusedMultiplyAdd(Vector256.Load(w + k + 16), Vector256.Load(x + k + 16), s2);
+            s3 = Vector256.FusedMultiplyAdd(Vector256.Load(w + k + 24), Vector256.Load(x + k + 24), s3);
         }
-        y[0] = Vector512.Sum(s0);
-        y[1] = Vector512.Sum(s1);
-        y[2] = Vector512.Sum(s2);
-        y[3] = Vector512.Sum(s3);
-        y[4] = Vector512.Sum(s4);
-        y[5] = Vector512.Sum(s5);
-        y[6] = Vector512.Sum(s6);
-        y[7] = Vector512.Sum(s7);
-        y[8] = Vector512.Sum(s8);
-        y[9] = Vector512.Sum(s9);
-        y[10] = Vector512.Sum(s10);
-        y[11] = Vector512.Sum(s11);
-        y[12] = Vector512.Sum(s12);
-        y[13] = Vector512.Sum(s13);
-        y[14] = Vector512.Sum(s14);
-        y[15] = Vector512.Sum(s15);
-        for (int row = 0; row < StreamRows && k < cols; row++)
-        {
-            float* w = w0 + row * c;
-            float tail = 0;
-            for (int kk = k; kk < cols; kk++) tail += w[kk] * x[kk];
-            y[row] += tail;
-        }
+        for (; k + 8 <= cols; k += 8)
+            s0 = Vector256.FusedMultiplyAdd(Vector256.Load(w + k), Vector256.Load(x + k), s0);
+        float y = Vector256.Sum((s0 + s1) + (s2 + s3));
+        for (; k < cols; k++) y += w[k] * x[k];
+        return y;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]

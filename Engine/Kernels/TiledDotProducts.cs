@@ -22,7 +22,7 @@ internal static unsafe class TiledDotProducts
     /// </summary>
     public const int MinTokens = 5;
 
-    /// <summary>Weight rows per block; a chunk of rows is cut in multiples of <see cref="RowDotProducts.StreamRows"/>, which it divides.</summary>
+    /// <summary>Weight rows per block; a chunk of rows is cut in multiples of <see cref="MatMulWork.ChunkRowMultiple"/>, which it divides.</summary>
     private const int BlockRows = 8;
 
     /// <summary>Tiles per pass over a chunk's weight rows: 128 tokens, a few hundred KiB, stay in L2 while the rows pass under them.</summary>
