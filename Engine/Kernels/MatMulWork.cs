@@ -1,7 +1,7 @@
 namespace Cluster.Engine.Kernels;
 
 /// <summary>
-/// One matrix product cut into blocks of weight rows, one block per chunk. Many input rows are
+/// One matrix product cut into chunks of weight rows. Many input rows are
 /// first packed as <see cref="TokenTiles"/> for <see cref="TiledDotProducts"/>; a few are read in
 /// place by <see cref="RowDotProducts"/>.
 /// </summary>
@@ -14,7 +14,7 @@ internal sealed class MatMulWork : IChunkedWork
 
     private readonly TokenTiles _tiles = new();
     private MatMulArguments _arguments;
-    private int _rowsPerChunk;
+    private int[] _chunkStarts = new int[64]; // chunk c covers rows [_chunkStarts[c], _chunkStarts[c + 1])
     private bool _tiled;
 
     /// <summary>The calling thread's instance: one product at a time per thread, no allocation per call.</summary>
@@ -26,17 +26,37 @@ internal sealed class MatMulWork : IChunkedWork
         _arguments = arguments;
         _tiled = arguments.Tokens >= TiledDotProducts.MinTokens;
         if (_tiled) _tiles.Pack(arguments.Input, arguments.Tokens, arguments.Columns);
-        // About eight chunks per thread balance a core that the VM or another process slows down,
-        // in whole blocks of the tiled kernel's rows, never so small that claiming dominates.
-        int block = ChunkRowMultiple;
-        int perChunk = (arguments.Rows + threads * 8 - 1) / (threads * 8);
-        _rowsPerChunk = Math.Max(block, (perChunk + block - 1) / block * block);
-        return (arguments.Rows + _rowsPerChunk - 1) / _rowsPerChunk;
+        return CutChunks(arguments.Rows, threads);
     }
+
+    /// <summary>
+    /// Chunks of at most an eighth of a thread's share of the rows (so a VM-slowed core is balanced
+    /// by the others, and a chunk's weights stay in L2 while tiles of inputs pass over them), and,
+    /// towards the end, of a share of the rows still unclaimed, 1 / (2 · threads), down to one block
+    /// of <see cref="ChunkRowMultiple"/> rows (guided scheduling). The last chunks being small, a
+    /// thread that finishes early waits little for the others: with even chunks the caller waited
+    /// 0.4–0.6 ms of a 10 ms single-sequence decode pass for the other thread, with these about half.
+    /// </summary>
+    private int CutChunks(int rows, int threads)
+    {
+        int largest = RoundUp((rows + threads * 8 - 1) / (threads * 8));
+        int chunks = 0;
+        for (int start = 0; start < rows; chunks++)
+        {
+            if (chunks + 2 > _chunkStarts.Length) Array.Resize(ref _chunkStarts, _chunkStarts.Length * 2);
+            _chunkStarts[chunks] = start;
+            start = Math.Min(rows, start + Math.Min(largest, RoundUp((rows - start) / (2 * threads))));
+        }
+        _chunkStarts[chunks] = rows;
+        return chunks;
+    }
+
+    /// <summary>Whole blocks of <see cref="ChunkRowMultiple"/> rows, at least one.</summary>
+    private static int RoundUp(int rows) => Math.Max(ChunkRowMultiple, (rows + ChunkRowMultiple - 1) / ChunkRowMultiple * ChunkRowMultiple);
 
     public void RunChunk(int chunk)
     {
-        int first = chunk * _rowsPerChunk, end = Math.Min(_arguments.Rows, first + _rowsPerChunk);
+        int first = _chunkStarts[chunk], end = _chunkStarts[chunk + 1];
         if (_tiled) TiledDotProducts.Run(_arguments, _tiles, first, end);
         else RowDotProducts.Run(_arguments, first, end);
     }
