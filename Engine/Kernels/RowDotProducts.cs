@@ -8,9 +8,9 @@ namespace Cluster.Engine.Kernels;
 /// place: the kernel of up to four input rows (<see cref="TiledDotProducts"/> takes more). Against one to three
 /// inputs (decode of a few sequences) the chunk's rows are read one after another, in 256-bit
 /// loads: one sequential stream per thread, which the hardware prefetchers follow best, and a
-/// row stays in L1 for the further inputs. Sixteen row streams read in 512-bit loads, as before,
-/// ran ~3–8 % slower (docs/benchmarks.md), as a plain 512-bit sum over a buffer streams slower
-/// than a 256-bit one on this CPU. Against four inputs at once rows go four at a time and sixteen
+/// row stays in L1 for the further inputs. Sixteen row streams side by side in 512-bit loads were
+/// slower in paired runs over a decode pass's matrices (82 of 100, by 3–8 %; docs/benchmarks.md).
+/// Against four inputs at once rows go four at a time and sixteen
 /// sums share every load. A block of rows is read from memory once and from cache for every
 /// further input. Optimized from the first call: the tiered JIT would otherwise run the first
 /// decode passes through unoptimized loops.
