@@ -10,10 +10,9 @@ namespace Cluster.Engine.Kernels;
 /// loads: one sequential stream per thread, which the hardware prefetchers follow best, and a
 /// row stays in L1 for the further inputs. Sixteen row streams side by side in 512-bit loads were
 /// slower in paired runs over a decode pass's matrices (82 of 100, by 3–8 %; docs/benchmarks.md).
-/// Against four inputs at once rows go four at a time and sixteen
-/// sums share every load. A block of rows is read from memory once and from cache for every
-/// further input. Optimized from the first call: the tiered JIT would otherwise run the first
-/// decode passes through unoptimized loops.
+/// Against four inputs at once rows go four at a time and sixteen sums share every load. A block
+/// of rows is read from memory once and from cache for every further input. Optimized from the
+/// first call: the tiered JIT would otherwise run the first decode passes through unoptimized loops.
 /// </summary>
 internal static unsafe class RowDotProducts
 {

@@ -14,10 +14,12 @@ public sealed class RmsNorm(Tensor weight, double eps) : IDisposable
         bool wide = x.dtype == ScalarType.Float32;
         var x32 = wide ? x : x.to(ScalarType.Float32);
         // TorchSharp's implicit number-to-Scalar conversions leave the native Scalar to a finalizer,
-        // which can free it while the call that uses it still runs: a Scalar made explicitly and
-        // disposed after the call stays alive for it.
+        // which can free it while the call that uses it still runs: Scalars made explicitly and
+        // disposed after the call stay alive for it. That includes add_'s alpha, which add_(Scalar)
+        // would otherwise make implicitly from 1.
         using var epsilon = eps.ToScalar();
-        var scale = x32.mul(x32).mean([-1], keepdim: true).add_(epsilon).rsqrt_(); // (T, 1)
+        using var one = 1.0.ToScalar();
+        var scale = x32.mul(x32).mean([-1], keepdim: true).add_(epsilon, one).rsqrt_(); // (T, 1)
         var normed = x32.mul(scale);
         return (wide ? normed : normed.to(x.dtype)).mul_(weight).MoveToOuterDisposeScope();
     }

@@ -39,7 +39,8 @@ public sealed class RotaryEmbedding : IDisposable
         using var scope = NewDisposeScope();
         long half = x.shape[^1] / 2;
         var swapped = torch.cat([x.narrow(-1, half, half), x.narrow(-1, 0, half)], dim: -1); // (T, heads, hd)
-        return x.mul(cos).add_(swapped.mul_(signedSin)).MoveToOuterDisposeScope();
+        using var one = 1.0.ToScalar(); // add_'s alpha, explicit and alive for the call (see RmsNorm)
+        return x.mul(cos).add_(swapped.mul_(signedSin), one).MoveToOuterDisposeScope();
     }
 
     internal static float[] InverseFrequencies(ModelConfig config)

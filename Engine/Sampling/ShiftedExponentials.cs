@@ -5,8 +5,8 @@ namespace Cluster.Engine.Sampling;
 
 /// <summary>
 /// e^(x[i] − max) in double precision for a row of logits, and their sum: a softmax's numerators
-/// and denominator. Math.Exp once per token cost ~4 ns, ~130 µs for a 32,000-token vocabulary,
-/// which was most of a greedy sample and ~5 % of a 32-sequence decode pass. Here the exponential
+/// and denominator. With Math.Exp once per token a greedy sample of 32,000 logits took 159 µs, with
+/// these 112 µs (SamplerBenchmarks); a 32-sequence decode pass samples 32 rows. Here the exponential
 /// is written out (range reduction by ln 2 in two parts, e^r by a degree-13 Taylor polynomial,
 /// 2^k from the exponent bits) with exact multiply-adds, four values per vector. Every step is a
 /// correctly rounded IEEE operation in a fixed order, and the sum runs in four fixed lanes, so

@@ -183,6 +183,29 @@ public sealed class SamplerTests
         Assert.Contains("Logit 1", error.Message);
     }
 
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    public void Sample_WhenALongRowHasAnInvalidLogit_NamesTheFirst(float invalid)
+    {
+        var logits = Enumerable.Range(0, 1000).Select(i => MathF.Sin(i)).ToArray();
+        logits[613] = invalid;
+        logits[900] = invalid;
+
+        var error = Assert.Throws<ArgumentException>(() => Sampler.Sample(logits, SamplingParams.Greedy, Context(0)));
+        Assert.Contains("Logit 613", error.Message);
+    }
+
+    [Fact]
+    public void Sample_WhenGreedyOverALongRowWithTies_ReturnsTheLowestIdOfTheMaximum()
+    {
+        var logits = Enumerable.Range(0, 1003).Select(i => MathF.Sin(i)).ToArray();
+        logits[411] = logits[700] = logits[1002] = 5f;
+        logits[5] = float.NegativeInfinity;
+
+        Assert.Equal(411, Sampler.Sample(logits, SamplingParams.Greedy, Context(0)).TokenId);
+    }
+
     [Fact]
     public void Sample_WhenEveryLogitIsMasked_Throws()
     {
