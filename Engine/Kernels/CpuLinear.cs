@@ -46,7 +46,11 @@ public static unsafe class CpuLinear
             Columns = (int)weight.shape[1],
             Tokens = (int)x.shape[0],
         });
-        if (bias is not null) output.add_(bias);
+        if (bias is not null)
+        {
+            using var one = 1.0.ToScalar(); // add_'s alpha, explicit and alive for the call (see Model/RmsNorm.cs)
+            output.add_(bias, one);
+        }
         return output.MoveToOuterDisposeScope();
     }
 

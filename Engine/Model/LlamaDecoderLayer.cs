@@ -17,8 +17,9 @@ public sealed class LlamaDecoderLayer(ModelConfig config, WeightLoader weights, 
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, IAttentionKernel kernel, int stageLayer)
     {
         using var scope = NewDisposeScope();
-        var h = x + self_attn.Forward(input_layernorm.Forward(x), cos, sin, kernel, stageLayer);
-        return (h + mlp.Forward(post_attention_layernorm.Forward(h))).MoveToOuterDisposeScope();
+        using var one = 1.0.ToScalar(); // the residual additions' alpha, explicit and alive for the calls (see RmsNorm)
+        var h = x.add(self_attn.Forward(input_layernorm.Forward(x), cos, sin, kernel, stageLayer), one);
+        return h.add(mlp.Forward(post_attention_layernorm.Forward(h)), one).MoveToOuterDisposeScope();
     }
 
     public long ParameterBytes => self_attn.ParameterBytes + mlp.ParameterBytes
