@@ -66,7 +66,7 @@ public sealed class DrainTests(ITestOutputHelper output)
         }
         var full = await cluster.WaitForFullPoolsAsync(TimeSpan.FromSeconds(30));
         output.WriteLine("stages after: " + string.Join("; ", full.Select(s => $"{s.Key}@{s.Silo} free {s.FreePages}/{s.PageCount}")));
-        Assert.All(full, s => Assert.True(s.FreePages == s.PageCount, $"{s.Key}: {s.FreePages} of {s.PageCount} pages free"));
+        Pools.AssertFull(full);
         Assert.NotEqual(before[1].Silo, full[1].Silo); // the spare took the drained silo's layers
     }
 }

@@ -89,6 +89,6 @@ public sealed class KillTests(ITestOutputHelper output)
             if (victim > 0) Assert.True(after[victim - 1].RowsResent > 0, "the stage before the lost one resent nothing from its activation log");
         }
         var full = await cluster.WaitForFullPoolsAsync(TimeSpan.FromSeconds(30));
-        Assert.All(full, s => Assert.True(s.FreePages == s.PageCount, $"{s.Key}: {s.FreePages} of {s.PageCount} pages free"));
+        Pools.AssertFull(full);
     }
 }

@@ -102,17 +102,7 @@ public sealed class SpareCluster : IAsyncDisposable
     }
 
     /// <summary>Waits (bounded) until every stage's pool is full again; returns the last figures.</summary>
-    public async Task<StageStatus[]> WaitForFullPoolsAsync(TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        var stages = await StagesAsync();
-        while (stages.Any(s => s.FreePages != s.PageCount) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(250);
-            stages = await StagesAsync();
-        }
-        return stages;
-    }
+    public Task<StageStatus[]> WaitForFullPoolsAsync(TimeSpan timeout) => Pools.WaitUntilFullAsync(StagesAsync, timeout);
 
     public async ValueTask DisposeAsync()
     {

@@ -70,7 +70,7 @@ public sealed class SingleSiloTests(SingleSiloFixture cluster) : IClassFixture<S
         await Task.WhenAll(finishing);
         Assert.All(await Task.WhenAll(cancelled), seen => Assert.Equal(3, seen));
 
-        var stages = await PoolsSettledAsync(TimeSpan.FromSeconds(20));
+        var stages = await Pools.WaitUntilFullAsync(Router, TimeSpan.FromSeconds(20));
         Assert.All(stages, s => Assert.True(s.FreePages == s.PageCount && s.Sequences == 0, $"{s.Key}: {s.FreePages} of {s.PageCount} pages free, {s.Sequences} sequences hold pages"));
     }
 
@@ -88,16 +88,5 @@ public sealed class SingleSiloTests(SingleSiloFixture cluster) : IClassFixture<S
 
         var stages = await Router.GetStagesAsync();
         WireAssertions.DecodeMessagesCarryOneRow(stages);
-    }
-
-    private async Task<StageStatus[]> PoolsSettledAsync(TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
-        {
-            var stages = await Router.GetStagesAsync();
-            if (stages.All(s => s.FreePages == s.PageCount) || DateTime.UtcNow > deadline) return stages;
-            await Task.Delay(100);
-        }
     }
 }

@@ -14,23 +14,53 @@ public sealed class SmallPoolTests(SmallPoolFixture cluster) : IClassFixture<Sma
 
     private ISequenceGrain Sequence(int replica) => cluster.Client.GetGrain<ISequenceGrain>(SequenceKey.New(SmallPoolFixture.Model, replica).ToString());
 
+    private IStageGrain Stage(int replica, int stage) => cluster.Client.GetGrain<IStageGrain>(new StageKey(SmallPoolFixture.Model, replica, stage).ToString());
+
     private GenerateRequest Request(int seed, int promptLength, int maxTokens) =>
         new(Requests.Prompt(seed, promptLength, cluster.Source.Config.VocabSize), SamplingSettings.Greedy with { MaxTokens = maxTokens, IgnoreEos = true });
 
     [Fact]
-    public async Task OpenSequence_WhenOneReplicaHoldsASequence_PicksTheOtherReplica()
+    public async Task Generate_WhenStreaming_HoldsItsPagesOnEveryStageOfItsReplica()
     {
         using var timeout = new CancellationTokenSource(Bound);
-        using var hold = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
-        var first = SequenceKey.Parse(await Router.OpenSequenceAsync(timeout.Token));
-        await using var stream = cluster.Client.GetGrain<ISequenceGrain>(first.ToString()).GenerateAsync(Request(1, 20, 30), hold.Token).GetAsyncEnumerator(hold.Token);
-        Assert.True(await stream.MoveNextAsync()); // its pages are reserved on every stage of its replica now
-        var status = await cluster.Client.GetGrain<ISequenceGrain>(first.ToString()).GetStatusAsync();
+        var key = SequenceKey.Parse(await Router.OpenSequenceAsync(timeout.Token));
+        var sequence = cluster.Client.GetGrain<ISequenceGrain>(key.ToString());
+        await using var stream = sequence.GenerateAsync(Request(1, 20, 30), timeout.Token).GetAsyncEnumerator(timeout.Token);
+
+        Assert.True(await stream.MoveNextAsync());
+        var status = await sequence.GetStatusAsync();
+
         Assert.Equal([7, 7], status.PageTables.Select(t => t.Length)); // 20 + 30 - 1 positions in pages of 8, on both stages
+        int tokens = 1;
+        while (await stream.MoveNextAsync()) tokens++;
+        Assert.Equal(30, tokens);
+        Pools.AssertFull(await Pools.WaitUntilFullAsync(Router, TimeSpan.FromSeconds(10)));
+    }
 
-        var second = SequenceKey.Parse(await Router.OpenSequenceAsync(timeout.Token));
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task OpenSequence_WhenOneReplicaHoldsASequence_PicksTheOtherReplica(int busy)
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        // Holds 7 of the 8 pages on both stages of one replica the way a sequence grain does. A
+        // generating sequence would not do: it runs on without a reader and frees its pages at the
+        // end, possibly before the router is asked.
+        var holder = SequenceKey.New(SmallPoolFixture.Model, busy).ToString();
+        var stages = Enumerable.Range(0, 2).Select(s => Stage(busy, s)).ToArray();
+        Pools.AssertFull(await Pools.WaitUntilFullAsync(Router, TimeSpan.FromSeconds(10))); // nothing left from other tests
+        try
+        {
+            foreach (var stage in stages) Assert.True((await stage.ReservePagesAsync(holder, 49)).Granted);
 
-        Assert.NotEqual(first.Replica, second.Replica);
+            var opened = SequenceKey.Parse(await Router.OpenSequenceAsync(timeout.Token));
+
+            Assert.Equal(1 - busy, opened.Replica);
+        }
+        finally
+        {
+            foreach (var stage in stages) await stage.FreePagesAsync(holder);
+        }
     }
 
     [Fact]
@@ -55,8 +85,7 @@ public sealed class SmallPoolTests(SmallPoolFixture cluster) : IClassFixture<Sma
         var tokens = await Task.WhenAll(runs);
 
         Assert.All(tokens, t => Assert.Equal(10, t.Length));
-        var stages = await Router.GetStagesAsync();
-        Assert.All(stages, s => Assert.Equal(s.PageCount, s.FreePages));
+        Pools.AssertFull(await Pools.WaitUntilFullAsync(Router, TimeSpan.FromSeconds(10)));
     }
 
     [Fact]

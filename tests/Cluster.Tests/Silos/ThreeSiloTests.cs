@@ -52,12 +52,6 @@ public sealed class ThreeSiloTests(ThreeSiloFixture cluster, ITestOutputHelper o
         Assert.All(stages, s => Assert.True(s.LargestBatch > 1, $"{s.Key}: eight concurrent sequences never shared a pass"));
         // Decode steps crossed two silo boundaries carrying one hidden row each, never K/V.
         WireAssertions.DecodeMessagesCarryOneRow(stages);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (stages.Any(s => s.FreePages != s.PageCount) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-            stages = await Router.GetStagesAsync();
-        }
-        Assert.All(stages, s => Assert.True(s.FreePages == s.PageCount, $"{s.Key}: {s.FreePages} of {s.PageCount} pages free"));
+        Pools.AssertFull(await Pools.WaitUntilFullAsync(Router, TimeSpan.FromSeconds(20)));
     }
 }
