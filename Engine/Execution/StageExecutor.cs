@@ -25,6 +25,7 @@ public sealed class StageExecutor : IDisposable
     private PagedKvCache? _cache;
     private bool _stopping;
     private int _lastPassItems; // work items (sequences) of the last pass; the executor's thread only
+    private int _maxPassSequences = int.MaxValue;
 
     private StageExecutor(ICheckpoint checkpoint, LayerRange range, StageExecutorOptions options)
     {
@@ -73,6 +74,22 @@ public sealed class StageExecutor : IDisposable
     public long DecodeReadBytes { get; private set; }
 
     public StageStatistics Statistics { get; } = new();
+
+    /// <summary>
+    /// Most queued sequences one pass takes (set by whoever knows the pipeline; unbounded by
+    /// default). In a pipeline of several stages every stage runs at once only if several groups of
+    /// sequences are in flight, each on a different stage: a pass taking every queued sequence
+    /// would keep them in one group in step, and each stage would idle while the others work.
+    /// </summary>
+    public int MaxPassSequences
+    {
+        get => Volatile.Read(ref _maxPassSequences);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            Volatile.Write(ref _maxPassSequences, value);
+        }
+    }
 
     /// <summary>Work items waiting for the next pass.</summary>
     public int QueueDepth
@@ -150,7 +167,7 @@ public sealed class StageExecutor : IDisposable
         }
     }
 
-    /// <summary>Waits for work, then takes queued items while they fit the token budget.</summary>
+    /// <summary>Waits for work, then takes queued items, oldest first, while they fit the token budget and <see cref="MaxPassSequences"/>.</summary>
     private List<PendingBatch>? TakeNext()
     {
         lock (_gate)
@@ -160,10 +177,11 @@ public sealed class StageExecutor : IDisposable
             GatherArrivals();
             var pass = new List<PendingBatch> { _queue.Dequeue() };
             if (!pass[0].Mergeable) return pass;
-            int tokens = pass[0].Tokens;
-            while (_queue.TryPeek(out var next) && next.Mergeable && tokens + next.Tokens <= _options.MaxBatchTokens)
+            int tokens = pass[0].Tokens, items = pass[0].Work.Count, maxItems = MaxPassSequences;
+            while (_queue.TryPeek(out var next) && next.Mergeable && tokens + next.Tokens <= _options.MaxBatchTokens && items + next.Work.Count <= maxItems)
             {
                 tokens += next.Tokens;
+                items += next.Work.Count;
                 pass.Add(_queue.Dequeue());
             }
             return pass;
@@ -184,7 +202,8 @@ public sealed class StageExecutor : IDisposable
         if (!_queue.Peek().Mergeable) return;
         var gap = _options.BatchArrivalGap;
         long deadline = Stopwatch.GetTimestamp() + (long)(_options.MaxBatchGather.TotalSeconds * Stopwatch.Frequency);
-        while (!_stopping && _queue.Sum(p => p.Work.Count) < _lastPassItems && _queue.Sum(p => p.Tokens) < _options.MaxBatchTokens)
+        int expected = Math.Min(_lastPassItems, MaxPassSequences);
+        while (!_stopping && _queue.Sum(p => p.Work.Count) < expected && _queue.Sum(p => p.Tokens) < _options.MaxBatchTokens)
         {
             var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
             if (left <= TimeSpan.Zero) return;

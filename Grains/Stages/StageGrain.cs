@@ -96,6 +96,7 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         bool granted = _pages.TryReserve(sequenceId, totalTokens);
         if (granted)
         {
+            SplitIntoGroups();
             _epochs[sequenceId] = Math.Max(epoch, _epochs.GetValueOrDefault(sequenceId));
             _leases.Renew(sequenceId, time.GetUtcNow());
         }
@@ -273,6 +274,7 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         FreePages = _pages.FreePages,
         Sequences = _pages.SequenceCount,
         QueueDepth = _executor.QueueDepth,
+        MaxPassSequences = _executor.MaxPassSequences,
         Batches = _executor.Statistics.Batches,
         SequenceSteps = _executor.Statistics.Sequences,
         LargestBatch = _executor.Statistics.LargestBatch,
@@ -327,10 +329,23 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
     private void Release(string sequenceId)
     {
         _pages.Free(sequenceId);
+        SplitIntoGroups();
         _sampling.Remove(sequenceId);
         _epochs.Remove(sequenceId);
         _leases.Forget(sequenceId);
         _history.Forget(sequenceId);
+    }
+
+    /// <summary>
+    /// Keeps the sequences of a pipeline in as many groups as it has stages, as vLLM runs one
+    /// micro-batch per pipeline stage: a pass takes at most a stage's share of the sequences that
+    /// hold pages here, so while one group runs on this stage the others run on the rest. In one
+    /// group, every stage would wait for the others on each step.
+    /// </summary>
+    private void SplitIntoGroups()
+    {
+        int sequences = Math.Max(1, _pages.SequenceCount);
+        _executor.MaxPassSequences = _stageCount > 1 ? (sequences + _stageCount - 1) / _stageCount : int.MaxValue;
     }
 
     /// <summary>Frees the pages of sequences silent for a whole lease (their grain died with its silo).</summary>

@@ -46,6 +46,12 @@ public sealed record StageStatus
     /// <summary>The device the stage's layers and pages live on ("cpu", "cuda:N").</summary>
     [Id(16)] public string Device { get; init; } = "";
 
+    /// <summary>
+    /// Most sequences one pass takes: a stage's share of the sequences holding pages here when the
+    /// pipeline has several stages (one group per stage in flight), unbounded (int.MaxValue) with one.
+    /// </summary>
+    [Id(36)] public int MaxPassSequences { get; init; }
+
     /// <summary>Sequences whose pages this stage freed because their lease ran out (their sequence grain was gone).</summary>
     [Id(30)] public long LeaseExpiries { get; init; }
 

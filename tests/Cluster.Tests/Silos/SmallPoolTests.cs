@@ -64,6 +64,32 @@ public sealed class SmallPoolTests(SmallPoolFixture cluster) : IClassFixture<Sma
     }
 
     [Fact]
+    public async Task ReservePages_WhenThreeSequencesHoldPagesOnATwoStagePipeline_PassesTakeTwoSequences()
+    {
+        var holders = Enumerable.Range(0, 3).Select(_ => SequenceKey.New(SmallPoolFixture.Model, 0).ToString()).ToArray();
+        var stages = Enumerable.Range(0, 2).Select(s => Stage(0, s)).ToArray();
+        Pools.AssertFull(await Pools.WaitUntilFullAsync(Router, TimeSpan.FromSeconds(10)));
+        try
+        {
+            foreach (var holder in holders)
+                foreach (var stage in stages)
+                    Assert.True((await stage.ReservePagesAsync(holder, 8)).Granted);
+
+            var held = await Task.WhenAll(stages.Select(s => s.GetStatusAsync()));
+
+            Assert.All(held, s => Assert.Equal(2, s.MaxPassSequences)); // one group per stage: ⌈3 ÷ 2⌉
+        }
+        finally
+        {
+            foreach (var holder in holders)
+                foreach (var stage in stages)
+                    await stage.FreePagesAsync(holder);
+        }
+        var freed = await Task.WhenAll(stages.Select(s => s.GetStatusAsync()));
+        Assert.All(freed, s => Assert.Equal(1, s.MaxPassSequences));
+    }
+
+    [Fact]
     public async Task Generate_WhenTheRequestCannotFitAStage_FailsNamingPagesAtOnce()
     {
         using var timeout = new CancellationTokenSource(Bound);

@@ -114,6 +114,43 @@ public sealed class StageExecutorTests
         Assert.Equal(before + 3, executor.Statistics.Batches);
     }
 
+    /// <summary>
+    /// With passes capped at four sequences, sixteen steps run as four passes of four, even though
+    /// the last pass took sixteen and every pass would otherwise wait (10 s gaps allowed) for as
+    /// many again; and each still gets its own result.
+    /// </summary>
+    [Fact]
+    public async Task SubmitAsync_WhenPassesAreCappedAtFourSequences_RunsSixteenStepsInFourPasses()
+    {
+        var config = RandomModels.Gqa;
+        using var checkpoint = new SyntheticCheckpoint(config);
+        using var executor = await StageExecutor.StartAsync(checkpoint, LayerRange.All(config.NumHiddenLayers), new StageExecutorOptions
+        {
+            PageSize = 4, PageCount = 64, BatchArrivalGap = TimeSpan.FromSeconds(10), MaxBatchGather = TimeSpan.FromSeconds(10),
+        });
+        var random = new Random(4);
+        StageWork Step(int sequence, int cached) => new()
+        {
+            SequenceId = $"s{sequence}",
+            CachedTokens = cached,
+            PageIds = [sequence * 2, sequence * 2 + 1],
+            TokenCount = 1,
+            TokenIds = RandomModels.Tokens(random, 1, config.VocabSize),
+            Output = OutputRequest.RawLogits,
+        };
+        await executor.RunAsync(Enumerable.Range(0, 16).Select(s => Step(s, 0)).ToArray()); // the last pass took sixteen
+        long before = executor.Statistics.Batches;
+
+        executor.MaxPassSequences = 4;
+        var steps = Enumerable.Range(0, 16).Select(s => executor.SubmitAsync(Step(s, 1))).ToArray();
+        var results = await Task.WhenAll(steps);
+
+        Assert.Equal(before + 4, executor.Statistics.Batches);
+        Assert.Equal(Enumerable.Range(0, 16).Select(s => $"s{s}"), results.Select(r => r.SequenceId));
+        Assert.All(results, r => Assert.Equal(config.VocabSize, r.Logits!.Length));
+        Assert.Throws<ArgumentOutOfRangeException>(() => executor.MaxPassSequences = 0);
+    }
+
     [Fact]
     public async Task RunAsync_WhenHiddenStatesHaveWrongSize_FailsNamingTheSequence()
     {
