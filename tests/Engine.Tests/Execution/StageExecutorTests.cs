@@ -1,3 +1,4 @@
+using Cluster.Engine.Config;
 using Cluster.Engine.Execution;
 using Cluster.Engine.Model;
 using Cluster.Engine.Tests.Support;
@@ -75,20 +76,9 @@ public sealed class StageExecutorTests
     {
         var config = RandomModels.Gqa;
         using var checkpoint = new SyntheticCheckpoint(config);
-        using var executor = await StageExecutor.StartAsync(checkpoint, LayerRange.All(config.NumHiddenLayers), new StageExecutorOptions
-        {
-            PageSize = 4, PageCount = 64, BatchArrivalGap = TimeSpan.FromSeconds(10), MaxBatchGather = TimeSpan.FromSeconds(10),
-        });
+        using var executor = await StartWithLongGathersAsync(checkpoint);
         var random = new Random(3);
-        StageWork Step(int sequence, int cached) => new()
-        {
-            SequenceId = $"s{sequence}",
-            CachedTokens = cached,
-            PageIds = [sequence * 2, sequence * 2 + 1],
-            TokenCount = 1,
-            TokenIds = RandomModels.Tokens(random, 1, config.VocabSize),
-            Output = OutputRequest.RawLogits,
-        };
+        StageWork Step(int sequence, int cached) => DecodeStep(random, config, sequence, cached);
         await executor.RunAsync(Enumerable.Range(0, 4).Select(s => Step(s, 0)).ToArray()); // the last pass took four
         long before = executor.Statistics.Batches;
 
@@ -124,20 +114,9 @@ public sealed class StageExecutorTests
     {
         var config = RandomModels.Gqa;
         using var checkpoint = new SyntheticCheckpoint(config);
-        using var executor = await StageExecutor.StartAsync(checkpoint, LayerRange.All(config.NumHiddenLayers), new StageExecutorOptions
-        {
-            PageSize = 4, PageCount = 64, BatchArrivalGap = TimeSpan.FromSeconds(10), MaxBatchGather = TimeSpan.FromSeconds(10),
-        });
+        using var executor = await StartWithLongGathersAsync(checkpoint);
         var random = new Random(4);
-        StageWork Step(int sequence, int cached) => new()
-        {
-            SequenceId = $"s{sequence}",
-            CachedTokens = cached,
-            PageIds = [sequence * 2, sequence * 2 + 1],
-            TokenCount = 1,
-            TokenIds = RandomModels.Tokens(random, 1, config.VocabSize),
-            Output = OutputRequest.RawLogits,
-        };
+        StageWork Step(int sequence, int cached) => DecodeStep(random, config, sequence, cached);
         await executor.RunAsync(Enumerable.Range(0, 16).Select(s => Step(s, 0)).ToArray()); // the last pass took sixteen
         long before = executor.Statistics.Batches;
 
@@ -168,4 +147,22 @@ public sealed class StageExecutorTests
         Assert.Contains("broken", error.Message);
         Assert.Contains("hidden states", error.Message);
     }
+
+    /// <summary>An executor over the whole model whose passes wait up to 10 s for the rest of a batch (so a busy machine cannot split one).</summary>
+    private static Task<StageExecutor> StartWithLongGathersAsync(SyntheticCheckpoint checkpoint) =>
+        StageExecutor.StartAsync(checkpoint, LayerRange.All(checkpoint.Config.NumHiddenLayers), new StageExecutorOptions
+        {
+            PageSize = 4, PageCount = 64, BatchArrivalGap = TimeSpan.FromSeconds(10), MaxBatchGather = TimeSpan.FromSeconds(10),
+        });
+
+    /// <summary>One decode token of sequence <paramref name="sequence"/> (pages 2s and 2s + 1) after <paramref name="cached"/> tokens.</summary>
+    private static StageWork DecodeStep(Random random, ModelConfig config, int sequence, int cached) => new()
+    {
+        SequenceId = $"s{sequence}",
+        CachedTokens = cached,
+        PageIds = [sequence * 2, sequence * 2 + 1],
+        TokenCount = 1,
+        TokenIds = RandomModels.Tokens(random, 1, config.VocabSize),
+        Output = OutputRequest.RawLogits,
+    };
 }
