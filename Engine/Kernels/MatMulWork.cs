@@ -72,7 +72,8 @@ internal sealed class MatMulWork : IChunkedWork
     /// Part of a streamed product's rows read as one contiguous run per thread before the guided
     /// chunks. Long runs stream faster than chunks of the guided size: over a decode pass's 49
     /// matrices, alternated 16 times in one process, 50.6 and 51.2 against 49.4 GB/s, faster in 12
-    /// and 14 of the 16 rounds; with half the rows in runs, 47.7 (docs/benchmarks.md).
+    /// and 14 of the 16 rounds; with half the rows in runs, 47.7; with 87.5 or 95 %, as with 75 %
+    /// (docs/benchmarks.md). A quarter is left to balance a thread that the VM slows.
     /// </summary>
     private const double StreamedShare = 0.75;
 
