@@ -48,7 +48,8 @@ internal static class EngineBenchCommand
             {
                 double bound = MemoryBandwidth.MeasureReadBytesPerSecond() / readPerToken;
                 bounds.Add(bound);
-                Console.WriteLine($"round {round}: read bandwidth {bound * readPerToken / 1e9:F2} GB/s -> bound for one sequence {bound:F1} tokens/s");
+                Console.WriteLine($"round {round}: read bandwidth {bound * readPerToken / 1e9:F2} GB/s -> bound for one sequence {bound:F1} tokens/s; " +
+                                  CpuStalls.Measure(KernelThreads.Shared.ThreadCount, TimeSpan.FromMilliseconds(500)));
                 foreach (int c in concurrencies)
                 {
                     var m = await DecodeBenchmark.RunAsync(chain, c, result.GetValue(prompt), result.GetValue(steps));

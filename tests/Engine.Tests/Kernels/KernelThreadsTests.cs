@@ -29,6 +29,24 @@ public sealed class KernelThreadsTests
         Assert.All(work.Counts, count => Assert.Equal(1, count));
     }
 
+    [Theory]
+    [InlineData(0)]     // back to back, as a pass's products
+    [InlineData(15)]    // while the workers spin
+    [InlineData(190)]   // as their spin ends
+    [InlineData(1000)]  // after they fell asleep
+    public void Run_WithJobsThisFarApart_RunsEveryChunkOfEveryJobOnce(int microseconds)
+    {
+        using var pool = new KernelThreads(3);
+        var jobs = Enumerable.Range(0, 200).Select(_ => new CountingWork(16)).ToArray();
+        foreach (var job in jobs)
+        {
+            var gap = System.Diagnostics.Stopwatch.StartNew();
+            while (gap.Elapsed.TotalMicroseconds < microseconds) Thread.SpinWait(8);
+            pool.Run(job, 16);
+        }
+        Assert.All(jobs, job => Assert.All(job.Counts, count => Assert.Equal(1, count)));
+    }
+
     [Fact]
     public void Run_WhenAChunkThrows_RethrowsOnTheCallerAndStaysUsable()
     {
