@@ -6,7 +6,7 @@ namespace Cluster.Engine.Diagnostics;
 
 /// <summary>
 /// Decode speed of a pipeline: <c>concurrency</c> sequences are prefilled, then decoded together,
-/// one token each per pass, greedy; only the decode passes are timed.
+/// one token each per pass, greedy without logprobs; only the decode passes are timed.
 /// </summary>
 public static class DecodeBenchmark
 {
@@ -17,7 +17,7 @@ public static class DecodeBenchmark
         if (pagesPerSequence * concurrency > chain.PageCount)
             throw new ArgumentException($"{concurrency} sequences of {promptTokens + steps} tokens need {pagesPerSequence * concurrency} pages; the cache has {chain.PageCount}");
         var random = new Random(seed);
-        var greedy = new SamplingParams { Temperature = 0 };
+        var greedy = new SamplingParams { Temperature = 0, Logprobs = false }; // as the API samples a request that asks for no logprobs
         var pages = Enumerable.Range(0, concurrency).Select(s => Enumerable.Range(s * pagesPerSequence, pagesPerSequence).ToArray()).ToArray();
         var prompts = Enumerable.Range(0, concurrency).Select(_ => Enumerable.Range(0, promptTokens).Select(_ => random.Next(3, config.VocabSize)).ToArray()).ToArray();
 

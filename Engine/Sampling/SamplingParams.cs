@@ -52,6 +52,13 @@ public sealed record SamplingParams
     /// <summary>How many most likely alternatives to report per token, with their logprobs. In [0, 20].</summary>
     public int TopLogprobs { get; init; }
 
+    /// <summary>
+    /// Whether the chosen token's logprob is wanted (the API's logprobs field). Without it and
+    /// without <see cref="TopLogprobs"/>, a greedy token is the argmax alone: no softmax over the
+    /// vocabulary, and <see cref="SampledToken.Logprob"/> is NaN.
+    /// </summary>
+    public bool Logprobs { get; init; } = true;
+
     public bool IsGreedy => Temperature < GreedyTemperature;
 
     /// <summary>

@@ -39,6 +39,9 @@ public sealed record SamplingSettings
     /// <summary>Most likely alternatives to report with each token.</summary>
     [Id(11)] public int TopLogprobs { get; init; }
 
+    /// <summary>Whether each token's logprob is wanted; without it a greedy token skips the softmax.</summary>
+    [Id(12)] public bool Logprobs { get; init; } = true;
+
     public SamplingParams ToEngine() => new()
     {
         Temperature = Temperature,
@@ -52,6 +55,7 @@ public sealed record SamplingSettings
         StopTokenIds = StopTokenIds,
         MaxTokens = MaxTokens,
         TopLogprobs = TopLogprobs,
+        Logprobs = Logprobs,
     };
 
     /// <summary>Names the first invalid setting (the Engine's rules), or null.</summary>

@@ -31,6 +31,7 @@ public static class GenerationOptionsReader
             Seed = body.Integer("seed"),
             MaxTokens = maxTokens,
             TopLogprobs = topLogprobs ?? 0,
+            Logprobs = topLogprobs is not null,
             IgnoreEos = body.Bool("ignore_eos") ?? false,
         };
         try

@@ -103,6 +103,17 @@ public sealed class OpenAiApiTests(SiloServer server) : IClassFixture<SiloServer
     }
 
     [SharedModelFact]
+    public async Task ChatCompletions_WhenOnlyLogprobsAsked_ReportsEachGreedyTokensLogprob()
+    {
+        // Greedy without logprobs skips the softmax; asking for logprobs alone must bring it back.
+        var options = new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = 4, IncludeLogProbabilities = true };
+        ChatCompletion completion = await Chat.CompleteChatAsync([new UserChatMessage("Hi")], options);
+        Assert.Equal(4, completion.ContentTokenLogProbabilities.Count);
+        Assert.All(completion.ContentTokenLogProbabilities, t => Assert.InRange(t.LogProbability, -100f, 0f));
+        Assert.All(completion.ContentTokenLogProbabilities, t => Assert.Empty(t.TopLogProbabilities));
+    }
+
+    [SharedModelFact]
     public async Task Models_WhenListed_NamesTheServedModel()
     {
         using var response = await server.Http.GetAsync("/v1/models");

@@ -163,6 +163,33 @@ public sealed class SamplerTests
     }
 
     [Fact]
+    public void Sample_WhenGreedyWithoutLogprobs_ReturnsThePenalizedArgmaxAndNoLogprob()
+    {
+        var logits = RandomLogits(vocab: 5000, seed: 5);
+        var context = new SamplingContext([7, 8], [Array.IndexOf(logits, logits.Max())], 2, 0);
+        var withLogprob = new SamplingParams { Temperature = 0, RepetitionPenalty = 1.5f, FrequencyPenalty = 1f };
+
+        var full = Sampler.Sample(logits, withLogprob, context);
+        var bare = Sampler.Sample(logits, withLogprob with { Logprobs = false }, context);
+
+        Assert.Equal(full.TokenId, bare.TokenId);
+        Assert.True(full.Logprob <= 0);
+        Assert.True(float.IsNaN(bare.Logprob));
+        Assert.Empty(bare.TopLogprobs);
+    }
+
+    [Fact]
+    public void Sample_WhenLogprobsOffButTopLogprobsAsked_StillReportsThem()
+    {
+        var logits = RandomLogits(vocab: 1000, seed: 6);
+
+        var token = Sampler.Sample(logits, new SamplingParams { Temperature = 0, Logprobs = false, TopLogprobs = 3 }, Context(step: 0));
+
+        Assert.Equal(3, token.TopLogprobs.Count);
+        Assert.Equal(LogSoftmax(logits)[token.TokenId], token.Logprob, 4);
+    }
+
+    [Fact]
     public void Sample_WhenRepetitionPenalty_ReportsLogprobsOfPenalizedLogits()
     {
         float[] logits = [2f, -1f, 1f, 0.5f];
