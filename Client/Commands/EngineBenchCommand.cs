@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using Cluster.Engine.Diagnostics;
 using Cluster.Engine.Execution;
 using Cluster.Engine.Kernels;
@@ -23,9 +24,10 @@ internal static class EngineBenchCommand
         var stages = new Option<int>("--stages") { Description = "stages the layers are split into (in this process)", DefaultValueFactory = _ => 1 };
         var dtype = new Option<string>("--dtype") { Description = "float32 or bfloat16", DefaultValueFactory = _ => "float32" };
         var rounds = new Option<int>("--rounds") { Description = "rounds of (bandwidth, every concurrency); medians are reported", DefaultValueFactory = _ => 3 };
+        var warmUpSeconds = new Option<double>("--warmup-seconds") { Description = "untimed rounds run first for at least this long", DefaultValueFactory = _ => 5 };
         var kernels = new Option<string>("--kernels") { Description = "engine: the engine's CPU decode kernels where they apply; torch: libtorch operators only", DefaultValueFactory = _ => "engine" };
         kernels.AcceptOnlyFromAmong("engine", "torch");
-        var command = new Command("engine-bench", "Measure the engine's decode speed against this machine's memory bandwidth") { model, concurrency, steps, prompt, stages, dtype, rounds, kernels };
+        var command = new Command("engine-bench", "Measure the engine's decode speed against this machine's memory bandwidth") { model, concurrency, steps, prompt, stages, dtype, rounds, warmUpSeconds, kernels };
         command.SetAction(async (result, cancel) =>
         {
             CpuKernels.Enabled = result.GetValue(kernels) == "engine";
@@ -36,11 +38,21 @@ internal static class EngineBenchCommand
             long readPerToken = chain.Stages.Sum(s => s.DecodeReadBytes);
             var concurrencies = result.GetValue(concurrency)!;
             Console.WriteLine($"model: {loaded.Description}; {weightBytes / 1e6:F1} MB of weights; {readPerToken / 1e6:F1} MB read per decode pass");
-            Console.WriteLine($"threads: {torch.get_num_threads()}; dtype: {options.Dtype}; stages: {chain.Stages.Count}; kernels: {(CpuKernels.Enabled ? "engine" : "torch")}");
+            Console.WriteLine($"threads: {torch.get_num_threads()}; dtype: {options.Dtype}; stages: {chain.Stages.Count}; kernels: {(CpuKernels.Enabled ? "engine" : "torch")}; " +
+                              $"weights in 2 MiB pages: {(chain.Stages.All(s => s.WeightsInHugePages) ? "yes" : "no")}");
 
-            // Untimed: the JIT's later tiers and the caches settle before anything counts.
-            foreach (int c in concurrencies)
-                await DecodeBenchmark.RunAsync(chain, c, result.GetValue(prompt), result.GetValue(steps));
+            // Untimed rounds first, every measurement of a round included, for at least the warm-up
+            // time: the tiered JIT recompiles what runs hot on a background thread for seconds, and
+            // on a machine of few cores that slowed the first timed round's decode by 10-30 %
+            // after a single untimed run of each concurrency.
+            var warmUp = Stopwatch.StartNew();
+            do
+            {
+                MemoryBandwidth.MeasureReadBytesPerSecond();
+                CpuStalls.Measure(KernelThreads.Shared.ThreadCount, TimeSpan.FromMilliseconds(500));
+                foreach (int c in concurrencies)
+                    await DecodeBenchmark.RunAsync(chain, c, result.GetValue(prompt), result.GetValue(steps));
+            } while (warmUp.Elapsed < TimeSpan.FromSeconds(result.GetValue(warmUpSeconds)));
 
             var bounds = new List<double>();
             var speeds = concurrencies.ToDictionary(c => c, _ => new List<double>());

@@ -70,6 +70,9 @@ public sealed class StageExecutor : IDisposable
     /// <summary>Bytes of weights this stage holds.</summary>
     public long WeightBytes { get; private set; }
 
+    /// <summary>Whether the weights a decode pass streams lie in 2 MiB pages (see <see cref="LlamaStageModel.WeightsInHugePages"/>).</summary>
+    public bool WeightsInHugePages { get; private set; }
+
     /// <summary>Bytes of weights one decode pass reads (see <see cref="LlamaStageModel.DecodeReadBytes"/>).</summary>
     public long DecodeReadBytes { get; private set; }
 
@@ -131,6 +134,7 @@ public sealed class StageExecutor : IDisposable
             _model = new LlamaStageModel(checkpoint, Range, _options.Dtype, device);
             WeightBytes = _model.ParameterBytes;
             DecodeReadBytes = _model.DecodeReadBytes;
+            WeightsInHugePages = _model.WeightsInHugePages;
             int pages = _options.PageCount ?? PagedKvCache.PagesForBudget(Config, Range.Count, _options.PageSize, _options.Dtype, _options.KvCacheBytes);
             if (pages <= 0)
                 throw new ArgumentOutOfRangeException(nameof(_options.KvCacheBytes), $"KV cache budget {_options.KvCacheBytes} bytes holds no page of {_options.PageSize} tokens");

@@ -28,11 +28,11 @@ public sealed class LlamaAttention : IDisposable
     }
 
     /// <summary>(q + 2·kv width, hidden): rows of q_proj, then k_proj, then v_proj.</summary>
-    public Tensor qkv_proj { get; }
+    public Tensor qkv_proj { get; private set; }
 
     public Tensor? qkv_bias { get; }
 
-    public Tensor o_proj { get; }
+    public Tensor o_proj { get; private set; }
 
     /// <param name="x">(T, hidden)</param>
     /// <param name="cos">(T, headDim)</param>
@@ -52,6 +52,15 @@ public sealed class LlamaAttention : IDisposable
         var attended = kernel.Attend(stageLayer, q, k, v).reshape(tokens, heads * headDim);  // (T, H·hd)
         return Linear.Forward(attended, o_proj).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Moves the matrices into <paramref name="arena"/>, in the order a pass reads them.</summary>
+    internal void PackInto(WeightArena arena)
+    {
+        qkv_proj = arena.Place(qkv_proj);
+        o_proj = arena.Place(o_proj);
+    }
+
+    internal IEnumerable<Tensor> Matrices => [qkv_proj, o_proj];
 
     public long ParameterBytes => new[] { qkv_proj, qkv_bias, o_proj }
         .Where(t => t is not null).Sum(t => t!.NumberOfElements * t.ElementSize);

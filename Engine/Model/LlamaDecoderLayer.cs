@@ -22,6 +22,15 @@ public sealed class LlamaDecoderLayer(ModelConfig config, WeightLoader weights, 
         return h.add(mlp.Forward(post_attention_layernorm.Forward(h)), one).MoveToOuterDisposeScope();
     }
 
+    /// <summary>The layer's matrices, in the order a pass reads them.</summary>
+    internal IEnumerable<Tensor> Matrices => self_attn.Matrices.Concat(mlp.Matrices);
+
+    internal void PackInto(WeightArena arena)
+    {
+        self_attn.PackInto(arena);
+        mlp.PackInto(arena);
+    }
+
     public long ParameterBytes => self_attn.ParameterBytes + mlp.ParameterBytes
         + (input_layernorm.weight.NumberOfElements + post_attention_layernorm.weight.NumberOfElements) * input_layernorm.weight.ElementSize;
 

@@ -12,9 +12,9 @@ namespace Cluster.Engine.Model;
 public sealed class LlamaMlp(WeightLoader weights, int layer) : IDisposable
 {
     /// <summary>(2·intermediate, hidden): rows of gate_proj, then up_proj.</summary>
-    public Tensor gate_up_proj { get; } = weights.Fused(TensorNames.Gate(layer), TensorNames.Up(layer));
+    public Tensor gate_up_proj { get; private set; } = weights.Fused(TensorNames.Gate(layer), TensorNames.Up(layer));
 
-    public Tensor down_proj { get; } = weights.Matrix(TensorNames.Down(layer));
+    public Tensor down_proj { get; private set; } = weights.Matrix(TensorNames.Down(layer));
 
     public Tensor Forward(Tensor x)
     {
@@ -24,6 +24,15 @@ public sealed class LlamaMlp(WeightLoader weights, int layer) : IDisposable
         var hidden = F.silu(gateUp.narrow(1, 0, intermediate)).mul_(gateUp.narrow(1, intermediate, intermediate)); // (T, intermediate)
         return Linear.Forward(hidden, down_proj).MoveToOuterDisposeScope(); // (T, hidden)
     }
+
+    /// <summary>Moves the matrices into <paramref name="arena"/>, in the order a pass reads them.</summary>
+    internal void PackInto(WeightArena arena)
+    {
+        gate_up_proj = arena.Place(gate_up_proj);
+        down_proj = arena.Place(down_proj);
+    }
+
+    internal IEnumerable<Tensor> Matrices => [gate_up_proj, down_proj];
 
     public long ParameterBytes => new[] { gate_up_proj, down_proj }.Sum(t => t.NumberOfElements * t.ElementSize);
 

@@ -37,6 +37,34 @@ public sealed class LlamaStageModel : IDisposable
                 ? embed_tokens?.alias() ?? weights.Matrix(TensorNames.Embedding)
                 : weights.Matrix(TensorNames.LmHead);
         }
+        if (device.type == DeviceType.CPU) PackWeights();
+    }
+
+    /// <summary>
+    /// Whether the matrices a decode pass streams lie in 2 MiB pages (<see cref="WeightArena"/>),
+    /// as asked for on the CPU; false on other devices or where the kernel refused.
+    /// </summary>
+    public bool WeightsInHugePages { get; private set; }
+
+    /// <summary>
+    /// Moves every matrix a decode pass streams into one <see cref="WeightArena"/>, in the order the
+    /// pass reads them. A tied LM head is moved once, and the embedding becomes its alias again.
+    /// </summary>
+    private void PackWeights()
+    {
+        var matrices = layers.SelectMany(l => l.Matrices).Concat(lm_head is null ? [] : [lm_head]).ToList();
+        using var arena = new WeightArena(matrices);
+        foreach (var layer in layers) layer.PackInto(arena);
+        if (lm_head is not null)
+        {
+            lm_head = arena.Place(lm_head);
+            if (SharesEmbedding)
+            {
+                embed_tokens!.Dispose();
+                embed_tokens = lm_head.alias();
+            }
+        }
+        WeightsInHugePages = arena.InHugePages;
     }
 
     public ModelConfig Config { get; }
@@ -47,13 +75,13 @@ public sealed class LlamaStageModel : IDisposable
 
     public Device Device { get; }
 
-    public Tensor? embed_tokens { get; }
+    public Tensor? embed_tokens { get; private set; }
 
     public IReadOnlyList<LlamaDecoderLayer> layers { get; }
 
     public RmsNorm? norm { get; }
 
-    public Tensor? lm_head { get; }
+    public Tensor? lm_head { get; private set; }
 
     /// <summary>Bytes of weights this stage holds (the tied LM head counted once).</summary>
     public long ParameterBytes =>
