@@ -1,4 +1,5 @@
 using Cluster.Engine.Config;
+using Cluster.Engine.Memory;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,9 +26,20 @@ public sealed class PagedKvCache : IDisposable
         _values = new Tensor[layers];
         for (int layer = 0; layer < layers; layer++)
         {
-            _keys[layer] = torch.zeros([slots, config.NumKeyValueHeads, config.HeadDim], dtype, device);   // (slots, kvH, hd)
-            _values[layer] = torch.zeros([slots, config.NumKeyValueHeads, config.HeadDim], dtype, device); // (slots, kvH, hd)
+            _keys[layer] = Zeros(slots, config, dtype, device);   // (slots, kvH, hd)
+            _values[layer] = Zeros(slots, config, dtype, device); // (slots, kvH, hd)
         }
+    }
+
+    /// <summary>
+    /// One layer's keys or values, zeroed. On the CPU in 2 MiB pages (<see cref="HugePages"/>):
+    /// attention reads a sequence's slots page by page, scattered over the whole tensor.
+    /// </summary>
+    private static Tensor Zeros(long slots, ModelConfig config, ScalarType dtype, Device device)
+    {
+        if (device.type != DeviceType.CPU) return torch.zeros([slots, config.NumKeyValueHeads, config.HeadDim], dtype, device);
+        using var flat = HugePages.Allocate(slots * config.NumKeyValueHeads * config.HeadDim, dtype, out _);
+        return flat.zero_().view(slots, config.NumKeyValueHeads, config.HeadDim);
     }
 
     public int PageSize { get; }

@@ -10,6 +10,17 @@ namespace Cluster.Engine.Kernels;
 /// </summary>
 internal static unsafe class VectorOps
 {
+    /// <summary>
+    /// Asks for <paramref name="n"/> floats from <paramref name="start"/> on to be brought into the
+    /// caches, one request per cache line, without waiting for them (nothing where the instruction set has no prefetch).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Prefetch(float* start, long n)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+        for (long i = 0; i < n; i += 64 / sizeof(float)) System.Runtime.Intrinsics.X86.Sse.Prefetch0(start + i);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Dot(float* a, float* b, int n)
     {
