@@ -23,6 +23,7 @@ public static class SiloCommandLine
         ["--page-size"] = "Cluster:PageSize",
         ["--kv-cache-mb"] = "Cluster:KvCacheMb",
         ["--page-count"] = "Cluster:PageCount",
+        ["--huge-pages"] = "Cluster:HugePages",
         ["--admission-timeout"] = "Cluster:AdmissionTimeoutSeconds",
         ["--step-timeout"] = "Cluster:StepTimeoutSeconds",
         ["--max-batch-tokens"] = "Cluster:MaxBatchTokens",

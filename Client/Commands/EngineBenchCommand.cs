@@ -25,14 +25,15 @@ internal static class EngineBenchCommand
         var dtype = new Option<string>("--dtype") { Description = "float32 or bfloat16", DefaultValueFactory = _ => "float32" };
         var rounds = new Option<int>("--rounds") { Description = "rounds of (bandwidth, every concurrency); medians are reported", DefaultValueFactory = _ => 3 };
         var warmUpSeconds = new Option<double>("--warmup-seconds") { Description = "untimed rounds run first for at least this long", DefaultValueFactory = _ => 5 };
+        var hugePages = new Option<bool>("--huge-pages") { Description = "weights and K/V pages in 2 MiB pages (false: libtorch's 4 KiB-page allocations)", DefaultValueFactory = _ => true };
         var kernels = new Option<string>("--kernels") { Description = "engine: the engine's CPU decode kernels where they apply; torch: libtorch operators only", DefaultValueFactory = _ => "engine" };
         kernels.AcceptOnlyFromAmong("engine", "torch");
-        var command = new Command("engine-bench", "Measure the engine's decode speed against this machine's memory bandwidth") { model, concurrency, steps, prompt, stages, dtype, rounds, warmUpSeconds, kernels };
+        var command = new Command("engine-bench", "Measure the engine's decode speed against this machine's memory bandwidth") { model, concurrency, steps, prompt, stages, dtype, rounds, warmUpSeconds, hugePages, kernels };
         command.SetAction(async (result, cancel) =>
         {
             CpuKernels.Enabled = result.GetValue(kernels) == "engine";
             using var loaded = ModelSource.Open(result.GetValue(model)!, tokenizerPath: null);
-            var options = new StageExecutorOptions { Dtype = DtypeNames.Parse(result.GetValue(dtype)!), KvCacheBytes = 512L << 20 };
+            var options = new StageExecutorOptions { Dtype = DtypeNames.Parse(result.GetValue(dtype)!), KvCacheBytes = 512L << 20, HugePages = result.GetValue(hugePages) };
             using var chain = await PipelineChain.StartAsync(loaded.Checkpoint, result.GetValue(stages), options);
             long weightBytes = chain.Stages.Sum(s => s.WeightBytes);
             long readPerToken = chain.Stages.Sum(s => s.DecodeReadBytes);

@@ -15,7 +15,8 @@ public sealed class PagedKvCache : IDisposable
     private readonly Tensor[] _keys;
     private readonly Tensor[] _values;
 
-    public PagedKvCache(ModelConfig config, int layers, int pageSize, int pageCount, ScalarType dtype, Device device)
+    /// <param name="hugePages">on the CPU, allocate each layer's keys and values in 2 MiB pages.</param>
+    public PagedKvCache(ModelConfig config, int layers, int pageSize, int pageCount, ScalarType dtype, Device device, bool hugePages = true)
     {
         if (pageSize <= 0) throw new ArgumentOutOfRangeException(nameof(pageSize), "page size must be positive");
         if (pageCount <= 0) throw new ArgumentOutOfRangeException(nameof(pageCount), "page count must be positive");
@@ -26,8 +27,8 @@ public sealed class PagedKvCache : IDisposable
         _values = new Tensor[layers];
         for (int layer = 0; layer < layers; layer++)
         {
-            _keys[layer] = Zeros(slots, config, dtype, device);   // (slots, kvH, hd)
-            _values[layer] = Zeros(slots, config, dtype, device); // (slots, kvH, hd)
+            _keys[layer] = Zeros(slots, config, dtype, device, hugePages);   // (slots, kvH, hd)
+            _values[layer] = Zeros(slots, config, dtype, device, hugePages); // (slots, kvH, hd)
         }
     }
 
@@ -35,9 +36,9 @@ public sealed class PagedKvCache : IDisposable
     /// One layer's keys or values, zeroed. On the CPU in 2 MiB pages (<see cref="HugePages"/>):
     /// attention reads a sequence's slots page by page, scattered over the whole tensor.
     /// </summary>
-    private static Tensor Zeros(long slots, ModelConfig config, ScalarType dtype, Device device)
+    private static Tensor Zeros(long slots, ModelConfig config, ScalarType dtype, Device device, bool hugePages)
     {
-        if (device.type != DeviceType.CPU) return torch.zeros([slots, config.NumKeyValueHeads, config.HeadDim], dtype, device);
+        if (!hugePages || device.type != DeviceType.CPU) return torch.zeros([slots, config.NumKeyValueHeads, config.HeadDim], dtype, device);
         using var flat = HugePages.Allocate(slots * config.NumKeyValueHeads * config.HeadDim, dtype, out _);
         return flat.zero_().view(slots, config.NumKeyValueHeads, config.HeadDim);
     }

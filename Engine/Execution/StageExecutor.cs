@@ -131,14 +131,14 @@ public sealed class StageExecutor : IDisposable
         try
         {
             var device = torch.device(_options.Device);
-            _model = new LlamaStageModel(checkpoint, Range, _options.Dtype, device);
+            _model = new LlamaStageModel(checkpoint, Range, _options.Dtype, device, _options.HugePages);
             WeightBytes = _model.ParameterBytes;
             DecodeReadBytes = _model.DecodeReadBytes;
             WeightsInHugePages = _model.WeightsInHugePages;
             int pages = _options.PageCount ?? PagedKvCache.PagesForBudget(Config, Range.Count, _options.PageSize, _options.Dtype, _options.KvCacheBytes);
             if (pages <= 0)
                 throw new ArgumentOutOfRangeException(nameof(_options.KvCacheBytes), $"KV cache budget {_options.KvCacheBytes} bytes holds no page of {_options.PageSize} tokens");
-            _cache = new PagedKvCache(Config, Range.Count, _options.PageSize, pages, _options.Dtype, device);
+            _cache = new PagedKvCache(Config, Range.Count, _options.PageSize, pages, _options.Dtype, device, _options.HugePages);
             forward = new StageForward(_model, _cache);
             _ready.SetResult();
         }

@@ -17,6 +17,12 @@ public sealed record StageExecutorOptions
     /// <summary>Compute dtype: float32 (CPU default) or bfloat16.</summary>
     public torch.ScalarType Dtype { get; init; } = torch.ScalarType.Float32;
 
+    /// <summary>
+    /// On the CPU, hold the weights a decode pass streams and the K/V pages in 2 MiB pages where
+    /// Linux grants them (<see cref="Memory.HugePages"/>); off, they stay in libtorch's own 4 KiB-page allocations.
+    /// </summary>
+    public bool HugePages { get; init; } = true;
+
     /// <summary>"cpu" or "cuda:N".</summary>
     public string Device { get; init; } = "cpu";
 

@@ -16,7 +16,8 @@ public sealed class LlamaStageModel : IDisposable
     private readonly RotaryEmbedding _rotary;
     private readonly bool _tiedHead;
 
-    public LlamaStageModel(ICheckpoint checkpoint, LayerRange range, ScalarType dtype, Device device)
+    /// <param name="hugePages">on the CPU, move the streamed matrices into a <see cref="WeightArena"/>.</param>
+    public LlamaStageModel(ICheckpoint checkpoint, LayerRange range, ScalarType dtype, Device device, bool hugePages = true)
     {
         Config = checkpoint.Config;
         Range = range.Validated();
@@ -37,12 +38,12 @@ public sealed class LlamaStageModel : IDisposable
                 ? embed_tokens?.alias() ?? weights.Matrix(TensorNames.Embedding)
                 : weights.Matrix(TensorNames.LmHead);
         }
-        if (device.type == DeviceType.CPU) PackWeights();
+        if (hugePages && device.type == DeviceType.CPU) PackWeights();
     }
 
     /// <summary>
     /// Whether the matrices a decode pass streams lie in 2 MiB pages (<see cref="WeightArena"/>),
-    /// as asked for on the CPU; false on other devices or where the kernel refused.
+    /// as asked for on the CPU; false on other devices, when not asked for, or where the kernel refused.
     /// </summary>
     public bool WeightsInHugePages { get; private set; }
 

@@ -36,6 +36,9 @@ public sealed class ClusterSiloOptions
     /// <summary>Memory for each stage's K/V pages.</summary>
     public int KvCacheMb { get; set; } = 64;
 
+    /// <summary>CPU weights and K/V pages in 2 MiB pages where Linux grants them (see <see cref="Engine.Execution.StageExecutorOptions.HugePages"/>).</summary>
+    public bool HugePages { get; set; } = true;
+
     /// <summary>Token budget of one forward pass.</summary>
     public int MaxBatchTokens { get; set; } = 2048;
 

@@ -70,6 +70,7 @@ public sealed class SiloModel : IDisposable
         PageCount = Options.PageCount,
         Dtype = DtypeNames.Parse(Options.Dtype),
         KvCacheBytes = (long)Options.KvCacheMb << 20,
+        HugePages = Options.HugePages,
         Device = Options.Device,
         MaxBatchTokens = Options.MaxBatchTokens,
     };
