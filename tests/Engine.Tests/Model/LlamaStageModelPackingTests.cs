@@ -68,6 +68,19 @@ public class LlamaStageModelPackingTests
     }
 
     [Fact]
+    public void WithoutHugePages_MatricesStayWhereTheyWereLoaded()
+    {
+        var config = RandomModels.Gqa;
+        using var checkpoint = new SyntheticCheckpoint(config, seed: 3);
+        using var model = new LlamaStageModel(checkpoint, LayerRange.All(config.NumHiddenLayers), ScalarType.Float32, CPU, hugePages: false);
+
+        Assert.False(model.WeightsInHugePages);
+        var qkv = model.layers[0].self_attn.qkv_proj;
+        long afterQkv = TensorMemory.Pointer(qkv) + (qkv.NumberOfElements * sizeof(float) + 63) / 64 * 64;
+        Assert.NotEqual(afterQkv, (long)TensorMemory.Pointer(model.layers[0].self_attn.o_proj));
+    }
+
+    [Fact]
     public void Bfloat16Weights_ArePackedToo()
     {
         var config = RandomModels.Gqa;
