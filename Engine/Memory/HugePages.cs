@@ -8,7 +8,7 @@ namespace Cluster.Engine.Memory;
 /// <summary>
 /// CPU buffers in 2 MiB pages where Linux grants them: transparent huge pages, asked for with
 /// <c>madvise(MADV_HUGEPAGE)</c> before the buffer is first touched, so they work where THP is set
-/// to <c>madvise</c> (the usual default) as well as <c>always</c>. Streaming a decode pass's
+/// to <c>madvise</c> as well as <c>always</c>. Streaming a decode pass's
 /// weights through 4 KiB pages costs a TLB miss every 4 KiB (in a VM, a walk of two page tables);
 /// in 2 MiB pages the same products ran 10–30 % faster here (docs/benchmarks.md). Where THP is off,
 /// or not on Linux, the buffer is an ordinary allocation.
