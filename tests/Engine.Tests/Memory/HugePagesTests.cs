@@ -1,6 +1,7 @@
 using System.Globalization;
 using Cluster.Engine.Kernels;
 using Cluster.Engine.Memory;
+using Cluster.Engine.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -38,25 +39,14 @@ public class HugePagesTests
     {
         const long elements = 8L << 20; // 32 MiB of float32
         using var buffer = HugePages.Allocate(elements, ScalarType.Float32, out bool advised);
-        if (!OperatingSystem.IsLinux()) return;
-        Assert.True(advised);
-        if (TransparentHugePagesMode() == "never") return; // advice taken, nothing granted: nothing more to see
+        Assert.Equal(TransparentHugePages.CanAdvise, advised);
+        if (TransparentHugePages.Mode == "never") return; // nothing is granted: nothing more to see
 
         using var one = 1.0.ToScalar();
         buffer.fill_(one);
 
         long address = TensorMemory.Pointer(buffer);
-        Assert.True(AnonHugePagesKiB(address) > 0, $"no 2 MiB page in the mapping at 0x{address:x} (THP: {TransparentHugePagesMode()})");
-    }
-
-    /// <summary>The bracketed word of /sys/kernel/mm/transparent_hugepage/enabled: always, madvise or never.</summary>
-    private static string TransparentHugePagesMode()
-    {
-        const string path = "/sys/kernel/mm/transparent_hugepage/enabled";
-        if (!File.Exists(path)) return "never";
-        var text = File.ReadAllText(path);
-        int open = text.IndexOf('['), close = text.IndexOf(']');
-        return text[(open + 1)..close];
+        Assert.True(AnonHugePagesKiB(address) > 0, $"no 2 MiB page in the mapping at 0x{address:x} (THP: {TransparentHugePages.Mode})");
     }
 
     /// <summary>AnonHugePages of the mapping in /proc/self/smaps that holds <paramref name="address"/>.</summary>

@@ -35,7 +35,7 @@ public class LlamaStageModelPackingTests
             Assert.Equal(address, (long)TensorMemory.Pointer(matrix));
             address += (matrix.NumberOfElements * sizeof(float) + 63) / 64 * 64;
         }
-        Assert.Equal(OperatingSystem.IsLinux(), model.WeightsInHugePages);
+        Assert.Equal(TransparentHugePages.CanAdvise, model.WeightsInHugePages);
     }
 
     [Fact]
@@ -89,6 +89,6 @@ public class LlamaStageModelPackingTests
 
         Assert.Equal(ScalarType.BFloat16, model.layers[0].self_attn.qkv_proj.dtype);
         Assert.Equal(0, (long)TensorMemory.Pointer(model.layers[0].self_attn.qkv_proj) % HugePages.PageBytes);
-        Assert.Equal(OperatingSystem.IsLinux(), model.WeightsInHugePages);
+        Assert.Equal(TransparentHugePages.CanAdvise, model.WeightsInHugePages);
     }
 }
