@@ -76,8 +76,11 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         var sweep = TimeSpan.FromSeconds(Math.Clamp(model.Options.PageLeaseSeconds / 4, 0.5, 15));
         // Interleaved like every call here (the grain is reentrant); the sweep touches state only between awaits.
         _leaseTimer = this.RegisterGrainTimer(ExpireLeasesAsync, new GrainTimerCreationOptions(sweep, sweep) { Interleave = true });
-        LogActivated(logger, _key.ToString(), _placement.Layers.ToString(), _executor.PageCount, _executor.PageSize, model.Options.Device);
+        LogActivated(logger, _key.ToString(), _placement.Layers.ToString(), _executor.WeightBytes >> 20, WeightMemory, _executor.PageCount, _executor.PageSize, model.Options.Device);
     }
+
+    /// <summary>Where the weights live, for the activation log: whether the CPU's 2 MiB pages were granted is worth seeing.</summary>
+    private string WeightMemory => _executor.WeightsInHugePages ? "2 MiB pages" : _executor.Device.StartsWith("cpu", StringComparison.Ordinal) ? "4 KiB pages" : "device memory";
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
