@@ -22,7 +22,14 @@ internal static class Cli
         EngineBenchCommand.Create(),
         ExportCommand.Create(),
         BenchCommand.Create(),
+        Verbose,
     };
+
+    /// <summary>On every command: a failure prints its stack trace too, not only the one line that says why.</summary>
+    public static Option<bool> Verbose { get; } = new("--verbose") { Description = "print the stack trace of a failure", Recursive = true };
+
+    /// <summary>A command line that does not parse (an unknown or misspelt option, a bad value): argparse's and the silo's code.</summary>
+    public const int UsageExitCode = 2;
 
     /// <summary>
     /// The invocation settings for a parsed command line. System.CommandLine's own Ctrl+C handling
@@ -38,12 +45,37 @@ internal static class Cli
             configuration.Error = error;
         if (parse.CommandResult.Command.Name == ChatCommand.Name)
             configuration.ProcessTerminationTimeout = null;
+        // Failures are reported by InvokeAsync as one line, not as System.CommandLine's stack trace.
+        configuration.EnableDefaultExceptionHandler = false;
         return configuration;
     }
 
-    public static Task<int> InvokeAsync(string[] args, TextReader? input = null, TextWriter? output = null, TextWriter? error = null)
+    /// <summary>
+    /// Runs a command line: exit code 2 when it does not parse (System.CommandLine names the
+    /// option and suggests the nearest), 1 with one line naming the file and the reason when a
+    /// model or other input cannot be loaded (the stack trace with <c>--verbose</c>).
+    /// </summary>
+    public static async Task<int> InvokeAsync(string[] args, TextReader? input = null, TextWriter? output = null, TextWriter? error = null)
     {
         var parse = Build(input).Parse(args);
-        return parse.InvokeAsync(Configuration(parse, output, error));
+        var configuration = Configuration(parse, output, error);
+        try
+        {
+            int code = await parse.InvokeAsync(configuration);
+            return parse.Errors.Count > 0 ? UsageExitCode : code;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await configuration.Error.WriteLineAsync($"error: {Failure(e)}");
+            if (parse.GetValue(Verbose)) await configuration.Error.WriteLineAsync(e.ToString());
+            return 1;
+        }
     }
+
+    /// <summary>The reason in one line: the message of an expected kind of failure (a damaged file names itself), the type too otherwise.</summary>
+    private static string Failure(Exception e) => e switch
+    {
+        Engine.Formats.ModelFormatException or FileNotFoundException or DirectoryNotFoundException or ArgumentException or IOException => e.Message,
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
 }

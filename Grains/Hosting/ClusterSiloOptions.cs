@@ -21,6 +21,14 @@ public sealed class ClusterSiloOptions
     /// <summary>The model's name in grain keys; by default the shape or file name.</summary>
     public string? ModelName { get; set; }
 
+    /// <summary>
+    /// The context length served (prompt and output together), overriding the model file's
+    /// (vLLM's <c>--max-model-len</c>, llama.cpp's <c>-c</c>); unset: the model's own. Above the
+    /// trained length the model still runs (rotary positions are computed, not tabled) but its
+    /// text may degrade, and the silo warns.
+    /// </summary>
+    public int? MaxModelLen { get; set; }
+
     /// <summary>"cpu" or "cuda:N".</summary>
     public string Device { get; set; } = "cpu";
 

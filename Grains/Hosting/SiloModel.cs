@@ -20,6 +20,8 @@ public sealed class SiloModel : IDisposable
     private SiloModel(LoadedModel model, ClusterSiloOptions options)
     {
         _model = model;
+        TrainedContextLength = model.Checkpoint.Config.MaxPositionEmbeddings;
+        Config = options.MaxModelLen is { } length ? model.Checkpoint.Config with { MaxPositionEmbeddings = length } : model.Checkpoint.Config;
         Name = options.ModelName ?? model.Name;
         Options = options;
     }
@@ -30,7 +32,11 @@ public sealed class SiloModel : IDisposable
     /// <summary>The model's name in grain keys.</summary>
     public string Name { get; }
 
-    public ModelConfig Config => _model.Checkpoint.Config;
+    /// <summary>The model's shape, with the context length served (<see cref="ClusterSiloOptions.MaxModelLen"/> where it is set).</summary>
+    public ModelConfig Config { get; }
+
+    /// <summary>The context length the model file says it was trained for.</summary>
+    public int TrainedContextLength { get; }
 
     public ITextTokenizer Tokenizer => _model.Tokenizer;
 

@@ -22,6 +22,9 @@ public static class OpenAiApiExtensions
         if (HttpUrls.Resolve(configuration) is { } urls) builder.WebHost.UseUrls(urls);
 
         var services = builder.Services;
+        // Checked now as well as on start, so a bad limit stops the silo before anything starts, with one line.
+        var validation = new ApiOptionsValidator().Validate(null, configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions());
+        if (validation.Failed) throw new OptionsValidationException(ApiOptions.Section, typeof(ApiOptions), validation.Failures);
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
         services.AddSingleton(sp => ServedModelLoader.Load(

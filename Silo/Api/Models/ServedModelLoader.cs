@@ -13,6 +13,8 @@ public static partial class ServedModelLoader
         // No --model: the Engine's embedded default (random weights, byte vocabulary).
         bool embedded = string.IsNullOrWhiteSpace(model.Options.Model);
         if (embedded) LogEmbeddedDefault(logger, model.Name);
+        if (model.Config.MaxPositionEmbeddings > model.TrainedContextLength)
+            LogBeyondTrainedContext(logger, model.Config.MaxPositionEmbeddings, model.Name, model.TrainedContextLength);
 
         string? source = apiOptions.Value.ChatTemplate is { } path ? File.ReadAllText(path) : model.Tokenizer.ChatTemplate;
         var (template, own) = (DefaultChatTemplate.Instance, false);
@@ -33,6 +35,9 @@ public static partial class ServedModelLoader
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No --model given: serving the embedded default model '{Model}' (random weights, byte vocabulary; its text is not meaningful)")]
     private static partial void LogEmbeddedDefault(ILogger logger, string model);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "--max-model-len {Length} is above the {Trained} tokens '{Model}' was trained for: positions past {Trained} may give degraded text")]
+    private static partial void LogBeyondTrainedContext(ILogger logger, int length, string model, int trained);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The chat template of '{Model}' cannot be run ({Problem}); chat uses the default template instead")]
     private static partial void LogTemplateFallback(ILogger logger, string model, string problem);

@@ -78,7 +78,8 @@ public class SiloServer : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private static string SiloDll
+    /// <summary>The newest build of the silo (the Silo project's output), run as <c>dotnet Cluster.Silo.dll</c>.</summary>
+    public static string SiloDll
     {
         get
         {
@@ -90,7 +91,7 @@ public class SiloServer : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
