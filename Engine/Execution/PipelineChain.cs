@@ -22,7 +22,8 @@ public sealed class PipelineChain : IDisposable
         {
             // Size pages for the largest stage so every stage can hold the same page ids.
             int largest = ranges.Max(r => r.Count);
-            int pages = Attention.PagedKvCache.PagesForBudget(checkpoint.Config, largest, options.PageSize, options.Dtype, options.KvCacheBytes);
+            int pages = Attention.PagedKvCache.PagesForBudget(checkpoint.Config, largest, options.PageSize, options.Dtype,
+                options.KvCacheBytes ?? throw new ArgumentException("a local pipeline needs a page count or a KV cache budget in bytes", nameof(options)));
             options = options with { PageCount = Math.Max(1, pages) };
         }
         var started = new List<StageExecutor>();

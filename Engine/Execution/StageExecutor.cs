@@ -63,6 +63,9 @@ public sealed class StageExecutor : IDisposable
 
     public int PageCount => _cache?.PageCount ?? 0;
 
+    /// <summary>The pages preallocated and what decided their number; set once the stage has started.</summary>
+    public KvCacheSize KvCache { get; private set; } = null!;
+
     public ScalarType Dtype => _options.Dtype;
 
     public string Device => _options.Device;
@@ -135,10 +138,10 @@ public sealed class StageExecutor : IDisposable
             WeightBytes = _model.ParameterBytes;
             DecodeReadBytes = _model.DecodeReadBytes;
             WeightsInHugePages = _model.WeightsInHugePages;
-            int pages = _options.PageCount ?? PagedKvCache.PagesForBudget(Config, Range.Count, _options.PageSize, _options.Dtype, _options.KvCacheBytes);
-            if (pages <= 0)
-                throw new ArgumentOutOfRangeException(nameof(_options.KvCacheBytes), $"KV cache budget {_options.KvCacheBytes} bytes holds no page of {_options.PageSize} tokens");
-            _cache = new PagedKvCache(Config, Range.Count, _options.PageSize, pages, _options.Dtype, device, _options.HugePages);
+            // Sized after the weights are loaded, so that sizing from memory sees what they left.
+            KvCache = KvCacheSize.Decide(_options, PagedKvCache.BytesPerPage(Config, Range.Count, _options.PageSize, _options.Dtype),
+                _options.ContextTokens ?? Config.MaxPositionEmbeddings, () => AvailableBytes(device));
+            _cache = new PagedKvCache(Config, Range.Count, _options.PageSize, KvCache.Pages, _options.Dtype, device, _options.HugePages);
             forward = new StageForward(_model, _cache);
             _ready.SetResult();
         }
@@ -170,6 +173,10 @@ public sealed class StageExecutor : IDisposable
             }
         }
     }
+
+    /// <summary>Memory left on the stage's device now: free device memory on a GPU, available RAM (within the cgroup's limit) on the CPU.</summary>
+    private static long AvailableBytes(Device device) =>
+        device.type == DeviceType.CUDA ? Memory.CudaMemory.FreeBytes(device.ToString()) : Memory.HostMemory.Read().AvailableBytes;
 
     /// <summary>Waits for work, then takes queued items, oldest first, while they fit the token budget and <see cref="MaxPassSequences"/>.</summary>
     private List<PendingBatch>? TakeNext()

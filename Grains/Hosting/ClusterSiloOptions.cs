@@ -41,8 +41,18 @@ public sealed class ClusterSiloOptions
     /// <summary>Pages per stage; when unset, as many as <see cref="KvCacheMb"/> holds.</summary>
     public int? PageCount { get; set; }
 
-    /// <summary>Memory for each stage's K/V pages.</summary>
-    public int KvCacheMb { get; set; } = 64;
+    /// <summary>Memory for each stage's K/V pages; when unset too, sized from the memory left on the device (<see cref="KvCacheMemoryFraction"/>).</summary>
+    public int? KvCacheMb { get; set; }
+
+    /// <summary>
+    /// Without <see cref="KvCacheMb"/> or <see cref="PageCount"/>: the share of the memory left on a
+    /// device once a stage's weights are loaded (on the CPU: available RAM, within the cgroup's
+    /// limit) that K/V pages take, shared by the stages this silo hosts.
+    /// </summary>
+    public double KvCacheMemoryFraction { get; set; } = 0.5;
+
+    /// <summary>Sizing from memory takes no more pages than this many sequences at full context use.</summary>
+    public int KvCacheMaxSequences { get; set; } = 256;
 
     /// <summary>CPU weights and K/V pages in 2 MiB pages where Linux grants them (see <see cref="Engine.Execution.StageExecutorOptions.HugePages"/>).</summary>
     public bool HugePages { get; set; } = true;

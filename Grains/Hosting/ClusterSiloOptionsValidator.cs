@@ -21,7 +21,9 @@ public sealed class ClusterSiloOptionsValidator : IValidateOptions<ClusterSiloOp
         if (o.MaxModelLen is <= 1) problems.Add($"MaxModelLen must be at least 2 (a prompt token and one to generate) (is {o.MaxModelLen})");
         if (o.PageSize <= 0) problems.Add($"PageSize must be positive (is {o.PageSize})");
         if (o.PageCount is <= 0) problems.Add($"PageCount must be positive (is {o.PageCount})");
-        if (o.KvCacheMb <= 0) problems.Add($"KvCacheMb must be positive (is {o.KvCacheMb})");
+        if (o.KvCacheMb is <= 0) problems.Add($"KvCacheMb must be positive (is {o.KvCacheMb})");
+        if (o.KvCacheMemoryFraction is <= 0 or > 1) problems.Add($"KvCacheMemoryFraction must be in (0, 1] (is {o.KvCacheMemoryFraction})");
+        if (o.KvCacheMaxSequences <= 0) problems.Add($"KvCacheMaxSequences must be positive (is {o.KvCacheMaxSequences})");
         if (o.MaxBatchTokens <= 0) problems.Add($"MaxBatchTokens must be positive (is {o.MaxBatchTokens})");
         if (o.PrefillChunkTokens <= 0 || o.PrefillChunkTokens > o.MaxBatchTokens)
             problems.Add($"PrefillChunkTokens must be in 1..MaxBatchTokens ({o.MaxBatchTokens}) (is {o.PrefillChunkTokens})");

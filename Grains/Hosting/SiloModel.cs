@@ -75,7 +75,11 @@ public sealed class SiloModel : IDisposable
         PageSize = Options.PageSize,
         PageCount = Options.PageCount,
         Dtype = DtypeNames.Parse(Options.Dtype),
-        KvCacheBytes = (long)Options.KvCacheMb << 20,
+        KvCacheBytes = Options.KvCacheMb is { } mebibytes ? (long)mebibytes << 20 : null,
+        // The fraction is the device's; the stages this silo hosts share it.
+        KvCacheMemoryFraction = Options.KvCacheMemoryFraction / Math.Max(1, HostedLayers()?.Count ?? 1),
+        KvCacheMaxSequences = Options.KvCacheMaxSequences,
+        ContextTokens = Config.MaxPositionEmbeddings,
         HugePages = Options.HugePages,
         Device = Options.Device,
         MaxBatchTokens = Options.MaxBatchTokens,

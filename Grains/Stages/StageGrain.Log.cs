@@ -4,8 +4,9 @@ namespace Cluster.Grains.Stages;
 
 public sealed partial class StageGrain
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stage {Stage} activated: layers {Layers}, {WeightMebibytes} MiB of weights in {WeightMemory}, {Pages} pages of {PageSize} tokens on {Device}")]
-    private static partial void LogActivated(ILogger logger, string stage, string layers, long weightMebibytes, string weightMemory, int pages, int pageSize, string device);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stage {Stage} activated: layers {Layers}, {WeightMebibytes} MiB of weights in {WeightMemory} on {Device}; KV cache: {Tokens} tokens in {Pages} pages of {PageSize} ({KvMebibytes} MiB, {KvSource}); maximum concurrency for {Context} tokens per request: {Concurrency:0.00}x")]
+    private static partial void LogActivated(ILogger logger, string stage, string layers, long weightMebibytes, string weightMemory, string device,
+        long tokens, int pages, int pageSize, long kvMebibytes, string kvSource, int context, double concurrency);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stage {Stage} dropped a step of sequence {Sequence}: it holds no pages here (freed or never reserved)")]
     private static partial void LogDropped(ILogger logger, string stage, string sequence);

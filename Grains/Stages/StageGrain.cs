@@ -76,7 +76,9 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         var sweep = TimeSpan.FromSeconds(Math.Clamp(model.Options.PageLeaseSeconds / 4, 0.5, 15));
         // Interleaved like every call here (the grain is reentrant); the sweep touches state only between awaits.
         _leaseTimer = this.RegisterGrainTimer(ExpireLeasesAsync, new GrainTimerCreationOptions(sweep, sweep) { Interleave = true });
-        LogActivated(logger, _key.ToString(), _placement.Layers.ToString(), _executor.WeightBytes >> 20, WeightMemory, _executor.PageCount, _executor.PageSize, model.Options.Device);
+        var kv = _executor.KvCache;
+        LogActivated(logger, _key.ToString(), _placement.Layers.ToString(), _executor.WeightBytes >> 20, WeightMemory, model.Options.Device,
+            kv.CapacityTokens, kv.Pages, kv.PageSize, kv.Bytes >> 20, kv.Source, kv.ContextTokens, kv.MaxConcurrency);
     }
 
     /// <summary>Where the weights live, for the activation log: whether the CPU's 2 MiB pages were granted is worth seeing.</summary>
@@ -273,7 +275,12 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         Silo = _placement.Silo,
         FirstLayer = _placement.Layers.Start,
         EndLayer = _placement.Layers.End,
+        Device = _executor.Device,
         PageCount = _executor.PageCount,
+        PageSize = _executor.PageSize,
+        KvCacheBytes = _executor.KvCache.Bytes,
+        ContextTokens = _executor.KvCache.ContextTokens,
+        MaxConcurrency = _executor.KvCache.MaxConcurrency,
         FreePages = _pages.FreePages,
         Sequences = _pages.SequenceCount,
         QueueDepth = _executor.QueueDepth,

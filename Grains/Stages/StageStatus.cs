@@ -17,6 +17,18 @@ public sealed record StageStatus
 
     [Id(5)] public required int FreePages { get; init; }
 
+    /// <summary>Tokens per page: <see cref="PageCount"/> × this is the KV capacity in tokens.</summary>
+    [Id(37)] public int PageSize { get; init; }
+
+    /// <summary>Memory the stage's K/V pages take.</summary>
+    [Id(38)] public long KvCacheBytes { get; init; }
+
+    /// <summary>The longest sequence served (the context length), for the concurrency the pool allows at full context.</summary>
+    [Id(39)] public int ContextTokens { get; init; }
+
+    /// <summary>Sequences of <see cref="ContextTokens"/> the pool holds at once (vLLM's "maximum concurrency").</summary>
+    [Id(40)] public double MaxConcurrency { get; init; }
+
     /// <summary>Sequences holding pages here.</summary>
     [Id(6)] public required int Sequences { get; init; }
 

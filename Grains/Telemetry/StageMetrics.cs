@@ -36,6 +36,9 @@ public sealed class StageMetrics
         meter.CreateObservableGauge("cluster.stage.busy_ratio", () => Observe(p => p.Busy.Fraction()), "1", "Fraction of the last 10 s spent in forward passes");
         meter.CreateObservableGauge("cluster.stage.pages.used", () => Observe(p => (long)p.Pages().UsedPages), "{page}", "KV pages held by sequences");
         meter.CreateObservableGauge("cluster.stage.pages.free", () => Observe(p => (long)p.Pages().FreePages), "{page}", "KV pages on the free list");
+        meter.CreateObservableGauge("cluster.stage.kv_cache.capacity", () => Observe(p => p.Executor.KvCache.CapacityTokens), "{token}", "Tokens the stage's KV page pool holds, all sequences together");
+        meter.CreateObservableGauge("cluster.stage.kv_cache.max_concurrency", () => Observe(p => p.Executor.KvCache.MaxConcurrency), "{sequence}",
+            "Sequences of full context the stage's KV page pool holds at once");
         meter.CreateObservableGauge("cluster.stage.activation_log.usage", () => Observe(p => p.ActivationLogBytes()), "By",
             "Host memory holding activations sent on, kept so a replay need not recompute them");
         meter.CreateObservableGauge("cluster.kv_cache.usage_ratio", () => Observe(p => p.Pages().KvUsage), "1", "Fraction of the stage's KV page pool in use");

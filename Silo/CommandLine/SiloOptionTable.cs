@@ -41,8 +41,10 @@ public static class SiloOptionTable
         Bound("--default-max-tokens", "Api:DefaultCompletionMaxTokens", Http, "`max_tokens` of a completion that gives none (OpenAI's default); chat defaults to the rest of the context window"),
 
         Bound("--page-size", "Cluster:PageSize", KvCache, "tokens per KV page"),
-        Bound("--kv-cache-mb", "Cluster:KvCacheMb", KvCache, "memory for each stage's K/V pages"),
-        Bound("--page-count", "Cluster:PageCount", KvCache, "pages per stage, overriding --kv-cache-mb", "as --kv-cache-mb holds"),
+        Bound("--kv-cache-memory-fraction", "Cluster:KvCacheMemoryFraction", KvCache, "share of the memory left on the device once the weights are loaded (CPU: available RAM within the cgroup's limit) that K/V pages take, shared by this silo's stages"),
+        Bound("--kv-cache-max-seqs", "Cluster:KvCacheMaxSequences", KvCache, "sizing from memory takes no more pages than this many sequences at full context use"),
+        Bound("--kv-cache-mb", "Cluster:KvCacheMb", KvCache, "memory for each stage's K/V pages, overriding the sizing from memory", "sized from memory"),
+        Bound("--page-count", "Cluster:PageCount", KvCache, "pages per stage, overriding --kv-cache-mb and the sizing from memory", "sized from memory"),
         Bound("--huge-pages", "Cluster:HugePages", KvCache, "CPU weights and K/V pages in 2 MiB pages where Linux grants them"),
         Bound("--max-batch-tokens", "Cluster:MaxBatchTokens", KvCache, "token budget of one forward pass"),
         Bound("--prefill-chunk", "Cluster:PrefillChunkTokens", KvCache, "prompts longer than this go through the pipeline in chunks of this many tokens"),

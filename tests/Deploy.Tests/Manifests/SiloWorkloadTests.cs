@@ -106,6 +106,22 @@ public sealed class SiloWorkloadTests
     [KubectlTheory]
     [InlineData("cpu")]
     [InlineData("gpu")]
+    public void SiloConfig_WhenRendered_SetsOnlyKeysTheSiloKnows(string overlay)
+    {
+        // docs/api.md's option tables are tested equal to the silo's --help, which refuses unknown keys at start.
+        var documented = File.ReadAllText(RepoPaths.Of("docs", "api.md"));
+        var rendered = Rendered.Of(overlay);
+
+        foreach (var set in rendered.SiloStatefulSets())
+        {
+            foreach (var key in rendered.ConfigEnvironment(set).Keys.Where(k => k.StartsWith("Cluster__", StringComparison.Ordinal) || k.StartsWith("Api__", StringComparison.Ordinal)))
+                Assert.True(documented.Contains($"`{key.Replace("__", ":", StringComparison.Ordinal)}`", StringComparison.Ordinal), $"{Rendered.Name(set)}: {key} is no option of the silo");
+        }
+    }
+
+    [KubectlTheory]
+    [InlineData("cpu")]
+    [InlineData("gpu")]
     public void StageGroups_WhenRendered_ServeContiguousLayerRangesFromZero(string overlay)
     {
         var rendered = Rendered.Of(overlay);
