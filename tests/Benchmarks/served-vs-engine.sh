@@ -48,10 +48,10 @@ bench_server() {
     warm=$(( c * 2 > 16 ? c * 2 : 16 ))
     for _ in 1 2; do
       dotnet "$CLIENT" bench --url "$url" --model "$id" --dataset fixed --input-len "$INPUT_LEN" --output-len "$OUTPUT_LEN" \
-        --max-concurrency "$c" --num-prompts "$warm" >/dev/null
+        --max-concurrency "$c" --num-prompts "$warm" >/dev/null 2>&1
     done
     dotnet "$CLIENT" bench --url "$url" --model "$id" --dataset fixed --input-len "$INPUT_LEN" --output-len "$OUTPUT_LEN" \
-      --max-concurrency "$c" --num-prompts $(( c * PROMPTS_PER_SLOT )) --result-file "$OUT/$name-c$c.json" > "$OUT/$name-c$c.txt"
+      --max-concurrency "$c" --num-prompts $(( c * PROMPTS_PER_SLOT )) --result-file "$OUT/$name-c$c.json" > "$OUT/$name-c$c.txt" 2>&1
     tps=$(grep -i "Output token throughput" "$OUT/$name-c$c.txt" | grep -o '[0-9.]*' | head -n 1)
     tpot=$(grep -i "Median TPOT" "$OUT/$name-c$c.txt" | grep -o '[0-9.]*' | head -n 1)
     echo "$name concurrency=$c output_tokens_per_s=$tps median_tpot_ms=$tpot"
@@ -59,7 +59,7 @@ bench_server() {
   done
   if [ "$TTFT_LEN" -gt 0 ]; then
     dotnet "$CLIENT" bench --url "$url" --model "$id" --dataset fixed --input-len "$TTFT_LEN" --output-len 1 \
-      --max-concurrency 1 --num-prompts 3 --num-warmups 1 --result-file "$OUT/$name-ttft.json" > "$OUT/$name-ttft.txt"
+      --max-concurrency 1 --num-prompts 3 --num-warmups 1 --result-file "$OUT/$name-ttft.json" > "$OUT/$name-ttft.txt" 2>&1
     ttft=$(grep -i "Median TTFT" "$OUT/$name-ttft.txt" | grep -o '[0-9.]*' | head -n 1)
     echo "$name prompt=$TTFT_LEN median_ttft_ms=$ttft"
     eval "${name}_ttft=$ttft"
@@ -78,7 +78,7 @@ done
 
 # 2. The silo with its default options (context widened only for the TTFT prompt).
 extra=(); [ "$TTFT_LEN" -gt 0 ] && extra=(--max-model-len 1024)
-Logging__LogLevel__Default=Warning Logging__LogLevel__Cluster.Grains.Stages=Information \
+env Logging__LogLevel__Default=Warning Logging__LogLevel__Cluster.Grains.Stages=Information \
   dotnet "$SILO" --model "$MODEL" --urls "http://127.0.0.1:$PORT" "${extra[@]}" > "$OUT/silo.log" 2>&1 &
 pids+=($!)
 wait_ready "http://127.0.0.1:$PORT" /ready "$OUT/silo.log"
