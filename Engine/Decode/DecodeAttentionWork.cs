@@ -11,7 +11,8 @@ namespace Cluster.Engine.Decode;
 /// stride apart, at the latency of memory rather than its bandwidth). With many sequences a chunk
 /// is a whole context; with few, long contexts are cut into parts so every thread has some, each
 /// part's softmax kept unnormalized with its own maximum, and the parts merged after (as
-/// flash-decoding does). Query heads that share a key/value head read the same cache rows.
+/// flash-decoding does). Query heads that share a key/value head read the same cache rows. The
+/// pages hold float32 or bfloat16 (widened as they are read); the arithmetic is float32.
 /// </summary>
 internal sealed unsafe class DecodeAttentionWork : IChunkedWork
 {
@@ -35,8 +36,10 @@ internal sealed unsafe class DecodeAttentionWork : IChunkedWork
     private float* _queries;   // row b at b·queryStride: (heads, headDim)
     private long _queryStride;
     private float* _output;    // (B, heads, headDim)
-    private float* _keys;      // (slots, kvHeads, headDim)
-    private float* _values;    // (slots, kvHeads, headDim)
+    private byte* _keys;       // (slots, kvHeads, headDim)
+    private byte* _values;     // (slots, kvHeads, headDim)
+    private bool _bfloat16;    // the pages' dtype: bfloat16, else float32
+    private int _elementSize;
     private long[][] _slots = [];
     private int _heads, _kvHeads, _headDim;
     private float _scale;
@@ -47,14 +50,16 @@ internal sealed unsafe class DecodeAttentionWork : IChunkedWork
     // score and its sum of exponentials.
     private float[] _partOutputs = [], _partMaxima = [], _partTotals = [];
 
-    public int Prepare(float* queries, long queryStride, float* output, float* keys, float* values, long[][] slots,
+    public int Prepare(float* queries, long queryStride, float* output, void* keys, void* values, bool bfloat16, long[][] slots,
         int heads, int kvHeads, int headDim, int threads)
     {
         _queries = queries;
         _queryStride = queryStride;
         _output = output;
-        _keys = keys;
-        _values = values;
+        _keys = (byte*)keys;
+        _values = (byte*)values;
+        _bfloat16 = bfloat16;
+        _elementSize = bfloat16 ? sizeof(ushort) : sizeof(float);
         _slots = slots;
         (_heads, _kvHeads, _headDim) = (heads, kvHeads, headDim);
         _scale = 1f / MathF.Sqrt(headDim);
@@ -97,22 +102,28 @@ internal sealed unsafe class DecodeAttentionWork : IChunkedWork
         int group = _heads / _kvHeads; // query heads per key/value head
         long need = (long)_heads * length;
         var scoreArray = _scores is { } s && s.Length >= need ? s : _scores = new float[Math.Max(need, 4096)];
-        long rowStride = (long)_kvHeads * _headDim;
+        long rowBytes = (long)_kvHeads * _headDim * _elementSize, headBytes = (long)_headDim * _elementSize;
+        long prefetchFloats = rowBytes / sizeof(float);
         float* queries = _queries + sequence * _queryStride;
         fixed (long* slots = _slots[sequence])
         fixed (float* scores = scoreArray) // head h's scores at h·length
         fixed (float* partOutputs = _partOutputs, partMaxima = _partMaxima, partTotals = _partTotals)
         {
             long* slot = slots + first;
-            for (int t = 0; t < Math.Min(PrefetchSlots, length); t++) VectorOps.Prefetch(_keys + slot[t] * rowStride, rowStride);
+            for (int t = 0; t < Math.Min(PrefetchSlots, length); t++) VectorOps.Prefetch((float*)(_keys + slot[t] * rowBytes), prefetchFloats);
             for (int t = 0; t < length; t++)
             {
-                if (t + PrefetchSlots < length) VectorOps.Prefetch(_keys + slot[t + PrefetchSlots] * rowStride, rowStride);
-                float* row = _keys + slot[t] * rowStride;
+                if (t + PrefetchSlots < length) VectorOps.Prefetch((float*)(_keys + slot[t + PrefetchSlots] * rowBytes), prefetchFloats);
+                byte* row = _keys + slot[t] * rowBytes;
                 for (int h = 0; h < _heads; h++)
-                    scores[(long)h * length + t] = VectorOps.Dot(queries + (long)h * _headDim, row + (long)(h / group) * _headDim, _headDim) * _scale;
+                {
+                    float* query = queries + (long)h * _headDim;
+                    byte* key = row + h / group * headBytes;
+                    float dot = _bfloat16 ? BFloat16Ops.Dot(query, (ushort*)key, _headDim) : VectorOps.Dot(query, (float*)key, _headDim);
+                    scores[(long)h * length + t] = dot * _scale;
+                }
             }
-            for (int t = 0; t < Math.Min(PrefetchSlots, length); t++) VectorOps.Prefetch(_values + slot[t] * rowStride, rowStride); // while the softmax runs
+            for (int t = 0; t < Math.Min(PrefetchSlots, length); t++) VectorOps.Prefetch((float*)(_values + slot[t] * rowBytes), prefetchFloats); // while the softmax runs
             float* output = whole ? _output + (long)sequence * _heads * _headDim : partOutputs + (long)chunk * _heads * _headDim;
             for (int h = 0; h < _heads; h++)
             {
@@ -133,10 +144,15 @@ internal sealed unsafe class DecodeAttentionWork : IChunkedWork
             new Span<float>(output, _heads * _headDim).Clear();
             for (int t = 0; t < length; t++)
             {
-                if (t + PrefetchSlots < length) VectorOps.Prefetch(_values + slot[t + PrefetchSlots] * rowStride, rowStride);
-                float* row = _values + slot[t] * rowStride;
+                if (t + PrefetchSlots < length) VectorOps.Prefetch((float*)(_values + slot[t + PrefetchSlots] * rowBytes), prefetchFloats);
+                byte* row = _values + slot[t] * rowBytes;
                 for (int h = 0; h < _heads; h++)
-                    VectorOps.MultiplyAdd(scores[(long)h * length + t], row + (long)(h / group) * _headDim, output + (long)h * _headDim, _headDim);
+                {
+                    byte* value = row + h / group * headBytes;
+                    float weight = scores[(long)h * length + t];
+                    if (_bfloat16) BFloat16Ops.MultiplyAdd(weight, (ushort*)value, output + (long)h * _headDim, _headDim);
+                    else VectorOps.MultiplyAdd(weight, (float*)value, output + (long)h * _headDim, _headDim);
+                }
             }
         }
     }

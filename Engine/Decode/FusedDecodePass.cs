@@ -9,13 +9,16 @@ using static TorchSharp.torch;
 namespace Cluster.Engine.Decode;
 
 /// <summary>
-/// A decode pass of up to 64 sequences (one new token each) on the CPU in float32, written against
+/// A decode pass of up to 64 sequences (one new token each) on the CPU, written against
 /// the stage's weights and pages directly, as llama.cpp and llama2.c do. Through libtorch the same
 /// token costs some 60 operator calls per layer at several microseconds each, which at this size
 /// is as long as streaming the weights; here the only costly steps are the matrix products
 /// (<see cref="CpuLinear"/>) and attention over the pages, both spread over
 /// <see cref="KernelThreads"/>. It computes what <see cref="LlamaStageModel.Forward"/> and
 /// <see cref="PagedAttention"/> compute, step for step in float32; tests hold it to them.
+/// A bfloat16 stage streams its bfloat16 weights and pages (half the bytes of float32, the speed of
+/// decode being the speed of reading them) and keeps its activations in float32 within the pass:
+/// what leaves it (hidden states, keys and values) is rounded to bfloat16 as libtorch rounds it.
 /// </summary>
 internal sealed unsafe class FusedDecodePass
 {
@@ -25,6 +28,10 @@ internal sealed unsafe class FusedDecodePass
     private readonly LlamaStageModel _model;
     private readonly PagedKvCache _cache;
     private readonly DecodeLayerWeights[] _layers;
+    private readonly WeightMatrix _embedding, _head;
+    private readonly float* _finalNorm;
+    private readonly List<Tensor> _float32Copies = []; // norms and biases of a bfloat16 stage, as float32
+    private readonly bool _bfloat16;
     private readonly float[] _inverseFrequencies;
     private readonly DecodeAttentionWork _attention = new();
     private readonly int _hidden, _heads, _kvHeads, _headDim, _qkvWidth, _intermediate;
@@ -42,7 +49,14 @@ internal sealed unsafe class FusedDecodePass
             (config.HiddenSize, config.NumAttentionHeads, config.NumKeyValueHeads, config.HeadDim, config.IntermediateSize);
         _qkvWidth = (_heads + 2 * _kvHeads) * _headDim;
         _eps = (float)config.RmsNormEps;
-        _layers = model.layers.Select((layer, i) => new DecodeLayerWeights(layer, cache, i)).ToArray();
+        _bfloat16 = model.Dtype == ScalarType.BFloat16;
+        _layers = model.layers.Select((layer, i) => new DecodeLayerWeights(layer, cache, i, _float32Copies)).ToArray();
+        if (model.Range.IsFirst) _embedding = new WeightMatrix(model.embed_tokens!);
+        if (model.Range.IsLast)
+        {
+            _head = new WeightMatrix(model.lm_head!);
+            _finalNorm = DecodeLayerWeights.Float32(model.norm!.weight, _float32Copies);
+        }
         _inverseFrequencies = RotaryEmbedding.InverseFrequencies(config);
         _x = Pinned(_hidden);
         _normed = Pinned(_hidden);
@@ -56,7 +70,7 @@ internal sealed unsafe class FusedDecodePass
     }
 
     public static bool Supports(LlamaStageModel model) =>
-        CpuKernels.Supported && model.Device.type == DeviceType.CPU && model.Dtype == ScalarType.Float32;
+        CpuKernels.Supported && model.Device.type == DeviceType.CPU && model.Dtype is (ScalarType.Float32 or ScalarType.BFloat16);
 
     public static bool Applies(IReadOnlyList<StageWork> batch) =>
         CpuKernels.Enabled && batch.Count <= MaxSequences && batch.All(w => w.TokenCount == 1);
@@ -71,7 +85,7 @@ internal sealed unsafe class FusedDecodePass
             foreach (var layer in _layers)
             {
                 for (int b = 0; b < count; b++) VectorOps.RmsNorm(x + b * _hidden, layer.InputNorm, _eps, normed + b * _hidden, _hidden);
-                Multiply(normed, layer.QkvProjection, qkv, _qkvWidth, _hidden, count);
+                layer.QkvProjection.Multiply(normed, qkv, count);
                 for (int b = 0; b < count; b++)
                 {
                     float* row = qkv + (long)b * _qkvWidth;
@@ -80,16 +94,16 @@ internal sealed unsafe class FusedDecodePass
                     StoreKeyValue(layer, row, slots[b][^1]);
                 }
                 var threads = KernelThreads.Shared;
-                threads.Run(_attention, _attention.Prepare(qkv, _qkvWidth, attended, layer.Keys, layer.Values, slots, _heads, _kvHeads, _headDim, threads.ThreadCount));
+                threads.Run(_attention, _attention.Prepare(qkv, _qkvWidth, attended, layer.Keys, layer.Values, _bfloat16, slots, _heads, _kvHeads, _headDim, threads.ThreadCount));
                 _attention.MergeParts();
-                Multiply(attended, layer.OutputProjection, projected, _hidden, _heads * _headDim, count);
+                layer.OutputProjection.Multiply(attended, projected, count);
                 VectorOps.Add(projected, x, count * _hidden);
 
                 for (int b = 0; b < count; b++) VectorOps.RmsNorm(x + b * _hidden, layer.PostAttentionNorm, _eps, normed + b * _hidden, _hidden);
-                Multiply(normed, layer.GateUpProjection, gateUp, 2 * _intermediate, _hidden, count);
+                layer.GateUpProjection.Multiply(normed, gateUp, count);
                 for (int b = 0; b < count; b++)
                     VectorOps.SiluTimes(gateUp + b * 2L * _intermediate, gateUp + b * 2L * _intermediate + _intermediate, activated + b * _intermediate, _intermediate);
-                Multiply(activated, layer.DownProjection, projected, _hidden, _intermediate, count);
+                layer.DownProjection.Multiply(activated, projected, count);
                 VectorOps.Add(projected, x, count * _hidden);
             }
             return _model.Range.IsLast ? Finish(batch, x, normed) : Pack(batch, x);
@@ -100,17 +114,21 @@ internal sealed unsafe class FusedDecodePass
     {
         for (int b = 0; b < batch.Count; b++)
         {
-            var row = new Span<float>(x + b * _hidden, _hidden);
+            float* row = x + b * _hidden;
             if (_model.Range.IsFirst)
             {
                 int token = batch[b].TokenIds![0];
                 if ((uint)token >= (uint)_model.Config.VocabSize)
                     throw new ArgumentOutOfRangeException(nameof(batch), $"token id {token} of sequence {batch[b].SequenceId} is outside the vocabulary of {_model.Config.VocabSize}");
-                new ReadOnlySpan<float>((float*)TensorMemory.Pointer(_model.embed_tokens!) + (long)token * _hidden, _hidden).CopyTo(row);
+                _embedding.CopyRow(token, row);
+            }
+            else if (_bfloat16)
+            {
+                fixed (byte* hidden = batch[b].Hidden) BFloat16Ops.Widen((ushort*)hidden, row, _hidden);
             }
             else
             {
-                MemoryMarshal.Cast<byte, float>(batch[b].Hidden).CopyTo(row);
+                MemoryMarshal.Cast<byte, float>(batch[b].Hidden).CopyTo(new Span<float>(row, _hidden));
             }
         }
     }
@@ -141,22 +159,36 @@ internal sealed unsafe class FusedDecodePass
     private void StoreKeyValue(in DecodeLayerWeights layer, float* qkvRow, long slot)
     {
         int width = _kvHeads * _headDim;
+        float* key = qkvRow + _heads * _headDim, value = key + width;
+        if (_bfloat16)
+        {
+            BFloat16Ops.Narrow(key, (ushort*)layer.Keys + slot * width, width);
+            BFloat16Ops.Narrow(value, (ushort*)layer.Values + slot * width, width);
+            return;
+        }
         long bytes = width * sizeof(float);
-        Buffer.MemoryCopy(qkvRow + _heads * _headDim, layer.Keys + slot * width, bytes, bytes);
-        Buffer.MemoryCopy(qkvRow + _heads * _headDim + width, layer.Values + slot * width, bytes, bytes);
+        Buffer.MemoryCopy(key, (float*)layer.Keys + slot * width, bytes, bytes);
+        Buffer.MemoryCopy(value, (float*)layer.Values + slot * width, bytes, bytes);
     }
-
-    private static void Multiply(float* input, float* weights, float* output, int rows, int columns, int tokens) =>
-        CpuLinear.Multiply(new MatMulArguments { Weights = weights, Input = input, Output = output, Rows = rows, Columns = columns, Tokens = tokens });
 
     private IReadOnlyList<StageResult> Pack(IReadOnlyList<StageWork> batch, float* x)
     {
         var results = new StageResult[batch.Count];
         for (int b = 0; b < batch.Count; b++)
-            results[b] = new StageResult(batch[b].SequenceId)
+        {
+            float* row = x + b * _hidden;
+            byte[] hidden;
+            if (_bfloat16)
             {
-                Hidden = MemoryMarshal.AsBytes(new ReadOnlySpan<float>(x + b * _hidden, _hidden)).ToArray(),
-            };
+                hidden = new byte[_hidden * sizeof(ushort)];
+                fixed (byte* destination = hidden) BFloat16Ops.Narrow(row, (ushort*)destination, _hidden);
+            }
+            else
+            {
+                hidden = MemoryMarshal.AsBytes(new ReadOnlySpan<float>(row, _hidden)).ToArray();
+            }
+            results[b] = new StageResult(batch[b].SequenceId) { Hidden = hidden };
+        }
         return results;
     }
 
@@ -167,12 +199,11 @@ internal sealed unsafe class FusedDecodePass
         var results = batch.Select(w => new StageResult(w.SequenceId)).ToArray();
         var wanted = Enumerable.Range(0, batch.Count).Where(b => !batch[b].Output.IsNone).ToArray();
         if (wanted.Length == 0) return results;
-        var norm = (float*)TensorMemory.Pointer(_model.norm!.weight);
         for (int n = 0; n < wanted.Length; n++)
-            VectorOps.RmsNorm(x + wanted[n] * _hidden, norm, _eps, normed + n * _hidden, _hidden);
+            VectorOps.RmsNorm(x + wanted[n] * _hidden, _finalNorm, _eps, normed + n * _hidden, _hidden);
         fixed (float* logits = _logits)
         {
-            Multiply(normed, (float*)TensorMemory.Pointer(_model.lm_head!), logits, vocab, _hidden, wanted.Length);
+            _head.Multiply(normed, logits, wanted.Length);
             OutputRows.Fill(batch, wanted, logits, vocab, results);
         }
         return results;

@@ -3,9 +3,11 @@ namespace Cluster.Engine.Kernels;
 /// <summary>
 /// One matrix product cut into chunks of weight rows. Many input rows are
 /// first packed as <see cref="TokenTiles"/> for <see cref="TiledDotProducts"/>; a few are read in
-/// place by <see cref="RowDotProducts"/>.
+/// place by <see cref="RowDotProducts"/>. bfloat16 weights against one to three input rows go to
+/// <see cref="BFloat16RowDotProducts"/>, against more to the same float32 kernels block by block
+/// (<see cref="WidenedRows"/>).
 /// </summary>
-internal sealed class MatMulWork : IChunkedWork
+internal sealed unsafe class MatMulWork : IChunkedWork
 {
     [ThreadStatic] private static MatMulWork? _perThread;
 
@@ -13,19 +15,32 @@ internal sealed class MatMulWork : IChunkedWork
     public const int ChunkRowMultiple = 16;
 
     private readonly TokenTiles _tiles = new();
+    private readonly PairedInputs _paired = new();
+    private readonly WidenedRows.ProductOverRows _tiledProduct, _rowProduct;
     private MatMulArguments _arguments;
     private int[] _chunkStarts = new int[64]; // chunk c covers rows [_chunkStarts[c], _chunkStarts[c + 1])
     private bool _tiled;
+    private bool _pairedBFloat16;
+
+    private MatMulWork()
+    {
+        _tiledProduct = (in MatMulArguments a, int first, int end) => TiledDotProducts.Run(a, _tiles, first, end);
+        _rowProduct = RowDotProducts.Run;
+    }
 
     /// <summary>The calling thread's instance: one product at a time per thread, no allocation per call.</summary>
     public static MatMulWork ForThisThread() => _perThread ??= new MatMulWork();
 
     /// <summary>Takes the operands and returns the number of chunks.</summary>
-    public unsafe int Prepare(in MatMulArguments arguments, int threads)
+    public int Prepare(in MatMulArguments arguments, int threads)
     {
+        if ((arguments.Weights == null) == (arguments.BFloat16Weights == null))
+            throw new ArgumentException("a product takes either float32 or bfloat16 weights", nameof(arguments));
         _arguments = arguments;
         _tiled = arguments.Tokens >= TiledDotProducts.MinTokens;
+        _pairedBFloat16 = arguments.BFloat16Weights != null && arguments.Tokens <= BFloat16RowDotProducts.MaxTokens;
         if (_tiled) _tiles.Pack(arguments.Input, arguments.Tokens, arguments.Columns);
+        if (_pairedBFloat16) _paired.Pack(arguments.Input, arguments.Tokens, arguments.Columns);
         bool streaming = arguments.Tokens < StreamingTokens;
         return CutChunks(arguments.Rows, threads, streaming ? StreamedShare : 0);
     }
@@ -83,7 +98,9 @@ internal sealed class MatMulWork : IChunkedWork
     public void RunChunk(int chunk)
     {
         int first = _chunkStarts[chunk], end = _chunkStarts[chunk + 1];
-        if (_tiled) TiledDotProducts.Run(_arguments, _tiles, first, end);
+        if (_pairedBFloat16) BFloat16RowDotProducts.Run(_arguments, _paired, first, end);
+        else if (_arguments.BFloat16Weights != null) WidenedRows.Run(_arguments, first, end, _tiled ? _tiledProduct : _rowProduct);
+        else if (_tiled) TiledDotProducts.Run(_arguments, _tiles, first, end);
         else RowDotProducts.Run(_arguments, first, end);
     }
 }

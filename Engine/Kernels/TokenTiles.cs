@@ -28,7 +28,7 @@ internal sealed unsafe class TokenTiles
     {
         Tokens = tokens;
         Count = (tokens + Width - 1) / Width;
-        Reserve((long)Count * Width * columns);
+        _aligned = AlignedBuffer.Reserve(ref _buffer, (long)Count * Width * columns);
         for (int tile = 0; tile < Count; tile++)
         {
             float* destination = _aligned + (long)tile * Width * columns;
@@ -42,15 +42,5 @@ internal sealed unsafe class TokenTiles
                 for (int k = 0; k < columns; k++) column[(long)k * Width] = source[k];
             }
         }
-    }
-
-    private void Reserve(long floats)
-    {
-        const int alignment = 64 / sizeof(float);
-        if (_buffer.Length >= floats + alignment) return;
-        // Pinned, so the aligned pointer into it stays valid for the buffer's life.
-        _buffer = GC.AllocateUninitializedArray<float>(checked((int)(floats + alignment)), pinned: true);
-        fixed (float* start = _buffer)
-            _aligned = (float*)(((nint)start + 63) & ~(nint)63);
     }
 }

@@ -43,6 +43,35 @@ public sealed class CpuLinearTests
         AssertClose(F.linear(x, weight, bias), CpuLinear.Forward(x, weight, bias), 1e-4);
     }
 
+    /// <summary>
+    /// bfloat16 weights against float32 inputs: the same products as float32 weights holding the
+    /// same values, through the paired-lane kernel (one to three rows) and the widened blocks (more).
+    /// </summary>
+    [Theory]
+    [InlineData(1, 1, 8)]
+    [InlineData(1, 5, 23)]
+    [InlineData(1, 2304, 768)]
+    [InlineData(1, 150, 777)]
+    [InlineData(2, 48, 40)]
+    [InlineData(3, 2000, 768)]
+    [InlineData(3, 67, 100)]
+    [InlineData(4, 130, 768)]
+    [InlineData(5, 33, 47)]
+    [InlineData(16, 64, 768)]
+    [InlineData(17, 40, 33)]
+    [InlineData(32, 2304, 768)]
+    [InlineData(33, 130, 2048)]
+    [InlineData(300, 16, 1)]
+    public void Forward_BFloat16Weights_MatchFloat32WeightsOfTheSameValues(int tokens, int rows, int columns)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new torch.Generator(seed: (ulong)(rows * 1000 + columns + 7));
+        var x = torch.randn(tokens, columns, generator: generator);
+        var weight = torch.randn(rows, columns, generator: generator).to(ScalarType.BFloat16);
+
+        AssertClose(F.linear(x, weight.to(ScalarType.Float32)), CpuLinear.Forward(x, weight, null), 1e-4);
+    }
+
     [Fact]
     public void Forward_WhenTheInputIsAStridedView_ReadsItAsLibtorchDoes()
     {
@@ -64,7 +93,7 @@ public sealed class CpuLinearTests
         Assert.False(CpuLinear.Applies(torch.randn(CpuLinear.MaxRows + 1, 16), weight));
         Assert.False(CpuLinear.Applies(torch.randn(1, 16), torch.randn(16, 8).t()));
         Assert.False(CpuLinear.Applies(torch.randn(1, 16, dtype: ScalarType.BFloat16), weight.to(ScalarType.BFloat16)));
-        Assert.False(CpuLinear.Applies(torch.randn(1, 16), weight.to(ScalarType.BFloat16)));
+        Assert.True(CpuLinear.Applies(torch.randn(1, 16), weight.to(ScalarType.BFloat16))); // bfloat16 weights read as float32
         Assert.False(CpuLinear.Applies(torch.randn(1, 12), weight));
     }
 
