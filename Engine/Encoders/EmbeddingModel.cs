@@ -69,14 +69,18 @@ public sealed class EmbeddingModel : IDisposable
             foreach (int id in input)
                 if ((uint)id >= (uint)Config.VocabSize) throw new ArgumentException($"token id {id} is outside the vocabulary of {Config.VocabSize}");
         }
-        using var scope = NewDisposeScope();
-        var (ids, mask) = EncoderBatch.Pad(inputs, Tokenizer.PadId);
-        var x = ids;
-        foreach (var stage in _stages) x = stage.Forward(x, mask);
-        var pooled = Pooling.Apply(x, mask).contiguous();
-        var values = pooled.data<float>().ToArray();
-        return Enumerable.Range(0, inputs.Count).Select(b => values.AsSpan(b * Dimensions, Dimensions).ToArray()).ToArray();
+        var batch = inputs.Select(EncoderInput.OfIds).ToArray();
+        foreach (var stage in _stages)
+        {
+            var outputs = Runner(stage).Run(batch);
+            if (stage.Range.IsLast) return outputs.Select(o => o.Embedding!).ToArray();
+            batch = outputs.Select((o, b) => new EncoderInput(batch[b].Length, Hidden: o.Hidden)).ToArray();
+        }
+        throw new InvalidOperationException("the stages end before the last layer");
     }
+
+    /// <summary>What runs a stage's batches, in a pipeline of processes as here.</summary>
+    public EncoderStageRunner Runner(BertEncoderStage stage) => new(stage, Pooling, Tokenizer.PadId, Dimensions);
 
     public void Dispose()
     {
