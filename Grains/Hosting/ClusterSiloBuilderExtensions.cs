@@ -1,4 +1,5 @@
 using Cluster.Grains.Admission;
+using Cluster.Grains.Encoders;
 using Cluster.Grains.Pipeline;
 using Cluster.Grains.Telemetry;
 using Cluster.Grains.Placement;
@@ -38,6 +39,8 @@ public static class ClusterSiloBuilderExtensions
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StageMetrics>();
+        // Read and checked now, so a bad directory stops the start naming the file.
+        if (options.EmbeddingModel is not null) builder.Services.AddSingleton(new ServedEncoder(options));
         builder.Services.AddSingleton<SequenceMetrics>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StageWarmup>();
         builder.Services.AddPlacementDirector<PipelineStagePlacementStrategy, PipelineStagePlacementDirector>();

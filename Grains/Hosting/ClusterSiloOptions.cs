@@ -32,6 +32,18 @@ public sealed class ClusterSiloOptions
     /// <summary>"cpu" or "cuda:N".</summary>
     public string Device { get; set; } = "cpu";
 
+    /// <summary>A BERT sentence-embedding model (Hugging Face directory) served at <c>/v1/embeddings</c> beside the generation model; none when unset.</summary>
+    public string? EmbeddingModel { get; set; }
+
+    /// <summary>The embedding model's id clients send as <c>model</c>; unset: its directory's name.</summary>
+    public string? EmbeddingModelName { get; set; }
+
+    /// <summary>Stages the encoder's layers are cut into (balanced), each a grain forwarding activations to the next.</summary>
+    public int EmbeddingStages { get; set; } = 1;
+
+    /// <summary>Token budget of one encoder pass: concurrent requests are gathered into one padded batch of at most this many tokens.</summary>
+    public int EmbeddingMaxBatchTokens { get; set; } = 16384;
+
     /// <summary>Compute dtype: float32 (CPU default), bfloat16 or float16; activations travel in it too.</summary>
     public string Dtype { get; set; } = "float32";
 

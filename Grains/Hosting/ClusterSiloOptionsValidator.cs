@@ -19,6 +19,8 @@ public sealed class ClusterSiloOptionsValidator : IValidateOptions<ClusterSiloOp
             problems.Add($"Dtype: {e.Message}");
         }
         if (o.MaxModelLen is <= 1) problems.Add($"MaxModelLen must be at least 2 (a prompt token and one to generate) (is {o.MaxModelLen})");
+        if (o.EmbeddingStages < 1) problems.Add($"EmbeddingStages must be at least 1 (is {o.EmbeddingStages})");
+        if (o.EmbeddingMaxBatchTokens < 1) problems.Add($"EmbeddingMaxBatchTokens must be positive (is {o.EmbeddingMaxBatchTokens})");
         if (o.PageSize <= 0) problems.Add($"PageSize must be positive (is {o.PageSize})");
         if (o.PageCount is <= 0) problems.Add($"PageCount must be positive (is {o.PageCount})");
         if (o.KvCacheMb is <= 0) problems.Add($"KvCacheMb must be positive (is {o.KvCacheMb})");

@@ -57,6 +57,19 @@ public sealed class StageMetrics
         return probe;
     }
 
+    /// <summary>
+    /// Records a pass of an encoder stage under the same per-stage instruments (an encoder's stages
+    /// are stages too; its model label tells them apart). Encoders hold no pages and keep no queue
+    /// of steps, so only the pass figures apply.
+    /// </summary>
+    public void RecordEncoderPass(StageLabels labels, int sequences, long tokens, TimeSpan elapsed)
+    {
+        var tags = labels.Tags();
+        _batchSize.Record(sequences, tags);
+        _batchTokens.Record((int)Math.Min(int.MaxValue, tokens), tags);
+        _forward.Record(elapsed.TotalSeconds, tags);
+    }
+
     /// <summary>Records the hop that delivered a message sent at <paramref name="sentAtTicks"/> (UTC), under the sender's labels.</summary>
     public void RecordHop(StageLabels sender, long sentAtTicks)
     {

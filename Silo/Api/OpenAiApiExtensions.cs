@@ -2,6 +2,7 @@ using Cluster.Grains.Hosting;
 using Cluster.Silo.Api.Admission;
 using Cluster.Silo.Api.Chat;
 using Cluster.Silo.Api.Completions;
+using Cluster.Silo.Api.Embeddings;
 using Cluster.Silo.Api.Errors;
 using Cluster.Silo.Api.Generation;
 using Cluster.Silo.Api.Health;
@@ -49,6 +50,7 @@ public static class OpenAiApiExtensions
         app.MapGet("/v1/cluster/status", ClusterStatusEndpoint.GetAsync);
         app.MapPost("/v1/completions", CompletionsEndpoint.HandleAsync);
         app.MapPost("/v1/chat/completions", ChatCompletionsEndpoint.HandleAsync);
+        app.MapPost("/v1/embeddings", EmbeddingsEndpoint.HandleAsync);
         return app;
     }
 }

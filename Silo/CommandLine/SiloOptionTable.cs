@@ -15,6 +15,7 @@ namespace Cluster.Silo.CommandLine;
 public static class SiloOptionTable
 {
     public const string Model = "Model";
+    public const string Embeddings = "Embeddings";
     public const string Http = "HTTP API";
     public const string KvCache = "KV cache and batching";
     public const string Plan = "Pipeline plan";
@@ -32,6 +33,11 @@ public static class SiloOptionTable
         Bound("--max-model-len", "Cluster:MaxModelLen", Model, "context length served (prompt + output), overriding the model file's; above the trained length a warning is logged", "the model's"),
         Bound("--device", "Cluster:Device", Model, "cpu or cuda:N"),
         Bound("--dtype", "Cluster:Dtype", Model, "compute dtype: float32, bfloat16 or float16 (activations travel in it too)"),
+
+        Bound("--embedding-model", "Cluster:EmbeddingModel", Embeddings, "a BERT sentence-embedding model (HF directory) served at /v1/embeddings beside the generation model", "none"),
+        Bound("--embedding-model-name", "Cluster:EmbeddingModelName", Embeddings, "the embedding model's id clients send as model", "the directory name"),
+        Bound("--embedding-stages", "Cluster:EmbeddingStages", Embeddings, "stages the encoder's layers are cut into, each forwarding activations to the next"),
+        Bound("--embedding-max-batch-tokens", "Cluster:EmbeddingMaxBatchTokens", Embeddings, "token budget of one encoder pass (concurrent requests padded into one batch)"),
 
         Unbound("--urls", "urls", Http, typeof(string), "http://127.0.0.1:8080 if free, else a free port", "where HTTP listens (ASP.NET Core's own switch)"),
         Unbound("--http-port", "Cluster:HttpPort", Http, typeof(int), "none", "loopback HTTP port"),

