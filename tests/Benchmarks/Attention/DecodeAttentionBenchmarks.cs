@@ -56,7 +56,7 @@ public unsafe class DecodeAttentionBenchmarks
         int queryWidth = (_heads + 2 * _kvHeads) * _headDim;
         var keys = (float*)TensorMemory.Pointer(_cache.Keys(0));
         var values = (float*)TensorMemory.Pointer(_cache.Values(0));
-        threads.Run(_work, _work.Prepare(_queries, queryWidth, _output, keys, values, _slots, _heads, _kvHeads, _headDim, threads.ThreadCount));
+        threads.Run(_work, _work.Prepare(_queries, queryWidth, _output, keys, values, bfloat16: false, _slots, _heads, _kvHeads, _headDim, threads.ThreadCount));
         _work.MergeParts();
         return _output[0];
     }
