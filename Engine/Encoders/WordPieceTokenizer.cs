@@ -44,13 +44,18 @@ public sealed class WordPieceTokenizer
     /// <summary>
     /// Reads <c>vocab.txt</c> (one piece per line, the line number its id) and the casing settings
     /// of <c>tokenizer_config.json</c> (<c>do_lower_case</c>, <c>strip_accents</c>,
-    /// <c>tokenize_chinese_chars</c>; uncased when absent, as BERT's default).
+    /// <c>tokenize_chinese_chars</c>; uncased when absent, as BERT's default); without
+    /// <c>vocab.txt</c>, the WordPiece model and BertNormalizer of <c>tokenizer.json</c>.
     /// </summary>
     public static WordPieceTokenizer Load(string directory)
     {
         string vocabPath = Path.Combine(directory, "vocab.txt");
         if (!File.Exists(vocabPath))
-            throw new ModelFormatException(directory, "vocab.txt is missing: an encoder's WordPiece tokenizer is read from it");
+        {
+            string json = Path.Combine(directory, "tokenizer.json");
+            return File.Exists(json) ? FromTokenizerJson(json)
+                : throw new ModelFormatException(directory, "neither vocab.txt nor tokenizer.json is present: an encoder's WordPiece tokenizer is read from one of them");
+        }
         var vocabulary = File.ReadAllLines(vocabPath);
         if (vocabulary.Length == 0) throw new ModelFormatException(vocabPath, "the vocabulary is empty");
         bool lowerCase = true, splitCjk = true;
@@ -72,6 +77,37 @@ public sealed class WordPieceTokenizer
             }
         }
         return new WordPieceTokenizer(vocabulary, lowerCase, stripAccents, splitCjk, vocabPath);
+    }
+
+    /// <summary>A Hugging Face <c>tokenizer.json</c> whose model is WordPiece (its vocabulary by id) with a BertNormalizer.</summary>
+    private static WordPieceTokenizer FromTokenizerJson(string path)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(path));
+            var root = json.RootElement;
+            if (!root.TryGetProperty("model", out var model) || !model.TryGetProperty("type", out var type) || type.GetString() != "WordPiece")
+                throw new ModelFormatException(path, "the tokenizer's model is not WordPiece: an encoder needs BERT's tokenizer");
+            var entries = model.GetProperty("vocab").EnumerateObject().Select(p => (Piece: p.Name, Id: p.Value.GetInt32())).ToArray();
+            var vocabulary = new string[entries.Length == 0 ? 0 : entries.Max(e => e.Id) + 1];
+            foreach (var (piece, id) in entries)
+                vocabulary[id] = id >= 0 ? piece : throw new ModelFormatException(path, $"the piece '{piece}' has a negative id");
+            if (vocabulary.Length == 0 || vocabulary.Any(p => p is null))
+                throw new ModelFormatException(path, "the WordPiece vocabulary is empty or its ids have gaps");
+            bool lowerCase = true, splitCjk = true;
+            bool? stripAccents = null;
+            if (root.TryGetProperty("normalizer", out var normalizer) && normalizer.ValueKind == JsonValueKind.Object)
+            {
+                if (normalizer.TryGetProperty("lowercase", out var lower) && lower.ValueKind is JsonValueKind.True or JsonValueKind.False) lowerCase = lower.GetBoolean();
+                if (normalizer.TryGetProperty("strip_accents", out var strip) && strip.ValueKind is JsonValueKind.True or JsonValueKind.False) stripAccents = strip.GetBoolean();
+                if (normalizer.TryGetProperty("handle_chinese_chars", out var cjk) && cjk.ValueKind is JsonValueKind.True or JsonValueKind.False) splitCjk = cjk.GetBoolean();
+            }
+            return new WordPieceTokenizer(vocabulary, lowerCase, stripAccents, splitCjk, path);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new ModelFormatException(path, $"not a readable tokenizer.json: {e.Message}", e);
+        }
     }
 
     /// <summary>The text's pieces, without <c>[CLS]</c> and <c>[SEP]</c>.</summary>

@@ -62,6 +62,36 @@ public sealed class WordPieceTokenizerTests
         Assert.Contains("512", error.Message);
     }
 
+    /// <summary>A directory with only tokenizer.json (a WordPiece model and a BertNormalizer) tokenizes as one with vocab.txt.</summary>
+    [SharedModelFact]
+    public void Load_FromTokenizerJson_TokenizesAsVocabTxt()
+    {
+        var directory = Directory.CreateTempSubdirectory("wordpiece-").FullName;
+        try
+        {
+            var pieces = File.ReadAllLines(SharedModels.Path("all-MiniLM-L6-v2-hf", "vocab.txt"));
+            var json = new System.Text.Json.Nodes.JsonObject
+            {
+                ["normalizer"] = new System.Text.Json.Nodes.JsonObject { ["type"] = "BertNormalizer", ["lowercase"] = true, ["strip_accents"] = null, ["handle_chinese_chars"] = true },
+                ["model"] = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["type"] = "WordPiece",
+                    ["unk_token"] = "[UNK]",
+                    ["vocab"] = new System.Text.Json.Nodes.JsonObject(pieces.Select((p, id) => new KeyValuePair<string, System.Text.Json.Nodes.JsonNode?>(p, id)).DistinctBy(p => p.Key)),
+                },
+            };
+            File.WriteAllText(Path.Combine(directory, "tokenizer.json"), json.ToJsonString());
+            var fromJson = WordPieceTokenizer.Load(directory);
+            var fromVocab = Load();
+            foreach (var sentence in EncoderSentences.Plain.Concat(EncoderSentences.Departing))
+                Assert.Equal(fromVocab.Encode(sentence, 512, truncate: true), fromJson.Encode(sentence, 512, truncate: true));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [Fact]
     public void Load_WithoutVocabulary_FailsNamingTheDirectory()
     {
@@ -69,7 +99,7 @@ public sealed class WordPieceTokenizerTests
         try
         {
             var error = Assert.Throws<ModelFormatException>(() => WordPieceTokenizer.Load(directory));
-            Assert.Contains("vocab.txt", error.Message);
+            Assert.Contains("neither vocab.txt nor tokenizer.json", error.Message);
             Assert.Equal(directory, error.File);
         }
         finally
