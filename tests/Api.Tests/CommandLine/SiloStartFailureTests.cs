@@ -48,6 +48,21 @@ public sealed class SiloStartFailureTests
     }
 
     [Fact]
+    public async Task Start_WhenEmbeddingModelHasNoWeights_ExitsOneNamingTheFile()
+    {
+        using var directory = new TemporaryDirectory();
+        File.WriteAllText(Path.Combine(directory.Path, "config.json"),
+            "{\"model_type\": \"bert\", \"architectures\": [\"BertModel\"], \"hidden_size\": 8, \"num_hidden_layers\": 1, \"num_attention_heads\": 2, " +
+            "\"intermediate_size\": 16, \"max_position_embeddings\": 16, \"vocab_size\": 5}");
+        File.WriteAllLines(Path.Combine(directory.Path, "vocab.txt"), ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "a"]);
+
+        var run = await SiloCommand.RunAsync(["--embedding-model", directory.Path]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"error: the silo cannot start: {directory.Path}: model.safetensors is missing: an encoder's weights are read from it", Assert.Single(run.Lines));
+    }
+
+    [Fact]
     public async Task Start_WhenOptionValueIsRefused_ExitsOneNamingTheSwitch()
     {
         var run = await SiloCommand.RunAsync(["--page-size", "0"]);
