@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Cluster.Api.Tests.Support;
 
 namespace Cluster.Api.Tests.Metrics;
 
@@ -8,7 +7,7 @@ public static partial class MetricCatalogue
 {
     public static IReadOnlyList<(string Name, string Type)> Load()
     {
-        var path = Path.Combine(SharedModels.RepositoryRoot ?? throw new InvalidOperationException("Cluster.sln not found"), "docs", "metrics.md");
+        var path = Repository.Path("docs", "metrics.md");
         return File.ReadLines(path)
             .Select(line => Row().Match(line))
             .Where(m => m.Success)

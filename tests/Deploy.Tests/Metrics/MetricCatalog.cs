@@ -1,5 +1,3 @@
-using Cluster.Deploy.Tests.Support;
-
 namespace Cluster.Deploy.Tests.Metrics;
 
 /// <summary>
@@ -14,7 +12,7 @@ internal sealed class MetricCatalog
 
     public IReadOnlyList<CatalogEntry> Entries { get; }
 
-    public static MetricCatalog Load() => Parse(File.ReadAllText(RepoPaths.Of("docs", "metrics.md")));
+    public static MetricCatalog Load() => Parse(File.ReadAllText(Repository.Path("docs", "metrics.md")));
 
     public static MetricCatalog Parse(string markdown)
     {
