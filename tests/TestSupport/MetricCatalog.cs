@@ -1,10 +1,11 @@
-namespace Cluster.Deploy.Tests.Metrics;
+namespace Cluster.TestSupport;
 
 /// <summary>
 /// The metric tables of docs/metrics.md: every Markdown table whose header has a
-/// "Prometheus name" column.
+/// "Prometheus name" column. The deployment tests hold the dashboards to it, the API tests a live
+/// scrape.
 /// </summary>
-internal sealed class MetricCatalog
+public sealed class MetricCatalog
 {
     private static readonly string[] HistogramSeriesSuffixes = ["_bucket", "_sum", "_count"];
 
