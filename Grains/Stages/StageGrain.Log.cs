@@ -8,15 +8,6 @@ public sealed partial class StageGrain
     private static partial void LogActivated(ILogger logger, string stage, string layers, long weightMebibytes, string weightMemory, string device,
         long tokens, int pages, int pageSize, long kvMebibytes, string kvSource, int context, double concurrency);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Stage {Stage} dropped a step of sequence {Sequence}: it holds no pages here (freed or never reserved)")]
-    private static partial void LogDropped(ILogger logger, string stage, string sequence);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Stage {Stage} failed a step of sequence {Sequence}")]
-    private static partial void LogStepFailed(ILogger logger, Exception exception, string stage, string sequence);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Stage {Stage} dropped a step of sequence {Sequence} from attempt {Epoch}: the sequence has begun a replay since")]
-    private static partial void LogStale(ILogger logger, string stage, string sequence, int epoch);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stage {Stage} freed the pages of sequence {Sequence}: not heard from for {Lease} s (its grain is gone)")]
     private static partial void LogLeaseExpired(ILogger logger, string stage, string sequence, double lease);
 }

@@ -1,5 +1,3 @@
-using Cluster.Api.Tests.Support;
-
 namespace Cluster.Api.Tests.Cli;
 
 /// <summary>The tool's command lines that do not parse (exit 2, with the nearest options) and inputs it cannot load (exit 1, one line).</summary>

@@ -13,7 +13,7 @@ public sealed partial class SiloHelpTests
         Assert.Equal(0, run.ExitCode);
 
         var help = FromHelp(run.Output);
-        var docs = FromDocs(await File.ReadAllTextAsync(Path.Combine(SharedModels.RepositoryRoot!, "docs", "api.md")));
+        var docs = FromDocs(await File.ReadAllTextAsync(Repository.Path("docs", "api.md")));
 
         Assert.Equal(docs.Select(o => o.Switch).Except(help.Select(o => o.Switch)), []);
         Assert.Equal(help.Select(o => o.Switch).Except(docs.Select(o => o.Switch)), []);

@@ -22,9 +22,9 @@ public sealed class MetricsScrapeTests(SiloServer server) : IClassFixture<SiloSe
         string scrape = await server.Http.GetStringAsync("/metrics");
         double Delta(string series, string? label = null) => Sum(scrape, series, label) - Sum(before, series, label);
 
-        var missing = MetricCatalogue.Load()
-            .Where(m => !scrape.Contains($"\n{m.Name}{(m.Type == "histogram" ? "_bucket" : "")}{{", StringComparison.Ordinal))
-            .Select(m => m.Name).ToList();
+        var missing = MetricCatalog.Load().Entries
+            .Where(m => !scrape.Contains($"\n{m.PrometheusName}{(m.Type == "histogram" ? "_bucket" : "")}{{", StringComparison.Ordinal))
+            .Select(m => m.PrometheusName).ToList();
         Assert.True(missing.Count == 0, $"not exposed: {string.Join(", ", missing)}");
         Assert.Equal(streamedTokens, Delta("cluster_generation_tokens_total"));
         Assert.Equal(requests, Delta("cluster_requests_finished_total", "finished_reason=\"length\""));

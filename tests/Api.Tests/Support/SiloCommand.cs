@@ -11,9 +11,9 @@ public sealed record SiloCommand(int ExitCode, string Output, string Error)
     public static async Task<SiloCommand> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(SiloServer.SiloDll);
+        start.ArgumentList.Add(SiloProcess.SiloDll);
         // Ports of its own, so a start that is not refused cannot collide with another test's silo.
-        foreach (var arg in args.Concat(["--silo-port", SiloServer.FreePort().ToString(), "--gateway-port", SiloServer.FreePort().ToString(), "--http-port", SiloServer.FreePort().ToString()]))
+        foreach (var arg in args.Concat(["--silo-port", FreePorts.Next().ToString(), "--gateway-port", FreePorts.Next().ToString(), "--http-port", FreePorts.Next().ToString()]))
             start.ArgumentList.Add(arg);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         using var process = Process.Start(start)!;

@@ -1,52 +1,35 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-
 namespace Cluster.Api.Tests.Support;
 
 /// <summary>
-/// A real silo process serving stories260K over HTTP on a free loopback port (Silo.dll from the
-/// Silo project's build output), with a small admission limit so 429 can be provoked. Killed
-/// with its children on dispose.
+/// A real silo process (<see cref="SiloProcess"/>) serving stories260K over HTTP on a free
+/// loopback port, with a small admission limit so 429 can be provoked. Killed with its children
+/// on dispose.
 /// </summary>
 public class SiloServer : IAsyncLifetime
 {
     public const string Model = "stories260k";
     public const int MaxConcurrent = 2;
-    private readonly StringBuilder _log = new();
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Process? _process;
+
+    // Warnings only, the pipeline's information lines included: what the tests read is the
+    // HTTP answers and the warnings a start gives.
+    private static readonly Dictionary<string, string> Quiet = new() { ["Logging__LogLevel__Cluster"] = "Warning" };
+
+    private SiloProcess? _silo;
 
     public Uri BaseAddress { get; private set; } = null!;
 
     public HttpClient Http { get; private set; } = null!;
 
-    public string Log
-    {
-        get { lock (_log) return _log.ToString(); }
-    }
+    public string Log => _silo?.Log ?? "";
 
     public async Task InitializeAsync()
     {
         if (NeedsSharedModels && !SharedModels.Available && !SharedModels.RequiredByCi) return; // the tests using it are skipped
-        int port = FreePort();
-        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        BaseAddress = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[]
-        {
-            SiloDll, "--urls", BaseAddress.ToString(), "--silo-port", FreePort().ToString(), "--gateway-port", FreePort().ToString(),
-        }.Concat(Arguments())) start.ArgumentList.Add(arg);
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        _process.Exited += (_, _) => _ready.TrySetException(new InvalidOperationException($"the silo exited:\n{Log}"));
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        await _ready.Task.WaitAsync(TimeSpan.FromSeconds(90));
+        _silo = await SiloProcess.StartAsync(GetType().Name,
+            ["--urls", BaseAddress.ToString(), "--silo-port", FreePorts.Next().ToString(), "--gateway-port", FreePorts.Next().ToString(), .. Arguments()],
+            TimeSpan.FromSeconds(90), Quiet);
         // Ready to serve once the stages are loaded.
         for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(200))
         {
@@ -69,39 +52,7 @@ public class SiloServer : IAsyncLifetime
     public Task DisposeAsync()
     {
         Http?.Dispose();
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(10_000);
-        }
-        _process?.Dispose();
+        _silo?.Dispose();
         return Task.CompletedTask;
-    }
-
-    /// <summary>The newest build of the silo (the Silo project's output), run as <c>dotnet Cluster.Silo.dll</c>.</summary>
-    public static string SiloDll
-    {
-        get
-        {
-            var bin = Path.Combine(SharedModels.RepositoryRoot ?? throw new InvalidOperationException("Cluster.sln not found"), "Silo", "bin");
-            return Directory.GetFiles(bin, "Cluster.Silo.dll", SearchOption.AllDirectories)
-                .Where(f => File.Exists(Path.ChangeExtension(f, ".runtimeconfig.json")))
-                .OrderByDescending(File.GetLastWriteTimeUtc)
-                .FirstOrDefault() ?? throw new FileNotFoundException($"Cluster.Silo.dll is not built under {bin}");
-        }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private void OnLine(string? line)
-    {
-        if (line is null) return;
-        lock (_log) _log.AppendLine(line);
-        if (line.StartsWith("SILO READY", StringComparison.Ordinal)) _ready.TrySetResult();
     }
 }

@@ -26,11 +26,11 @@ public sealed class OverloadTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         using var source = SpareCluster.OpenSource();
         using var reference = new ReferenceForward(ReferenceCheckpoint.Open());
-        int gateway = TestEnvironment.FreePort();
+        int gateway = FreePorts.Next();
         using var silo = await SiloProcess.StartAsync("overload", [
             "--model", SharedModels.Stories260K, "--model-name", SpareCluster.Model, "--stage-count", "2",
             "--page-size", PageSize.ToString(), "--page-count", PageCount.ToString(), "--max-queued", MaxQueued.ToString(), "--admission-timeout", "60",
-            "--silo-port", TestEnvironment.FreePort().ToString(), "--gateway-port", gateway.ToString(),
+            "--silo-port", FreePorts.Next().ToString(), "--gateway-port", gateway.ToString(),
         ], TimeSpan.FromSeconds(90));
         await using var client = await ClientHost.LocalhostAsync(gateway);
         await client.Client.WaitForPlanAsync(SpareCluster.Model, TimeSpan.FromSeconds(30));

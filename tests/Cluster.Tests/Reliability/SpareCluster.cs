@@ -73,14 +73,14 @@ public sealed class SpareCluster : IAsyncDisposable
 
     private Task<SiloProcess> StartSiloAsync(string name, IEnumerable<string> args)
     {
-        int gatewayPort = TestEnvironment.FreePort();
+        int gatewayPort = FreePorts.Next();
         lock (_gatewayPorts) _gatewayPorts[name] = gatewayPort;
         return StartSiloProcessAsync(name, gatewayPort, args);
     }
 
     private Task<SiloProcess> StartSiloProcessAsync(string name, int gatewayPort, IEnumerable<string> args) => SiloProcess.StartAsync(name, [
-        "--redis", TestEnvironment.RedisConnection, "--cluster-id", ClusterId,
-        "--silo-port", TestEnvironment.FreePort().ToString(), "--gateway-port", gatewayPort.ToString(),
+        "--redis", RedisServer.Connection, "--cluster-id", ClusterId,
+        "--silo-port", FreePorts.Next().ToString(), "--gateway-port", gatewayPort.ToString(),
         "--model", SharedModels.Stories260K, "--model-name", Model, "--device", "cpu", "--page-size", "8", "--prefill-chunk", "32",
         .. args,
     ], TimeSpan.FromSeconds(120));

@@ -15,13 +15,13 @@ public sealed class AutoPlanTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (!TestEnvironment.RedisReachable) return;
+        if (!RedisServer.Reachable) return;
         var clusterId = "auto-" + Guid.NewGuid().ToString("N")[..8];
         foreach (var (name, memory) in new[] { ("big", 3000), ("small", 1000) })
         {
             _silos.Add(await SiloProcess.StartAsync(name, [
-                "--redis", TestEnvironment.RedisConnection, "--cluster-id", clusterId,
-                "--silo-port", TestEnvironment.FreePort().ToString(), "--gateway-port", TestEnvironment.FreePort().ToString(),
+                "--redis", RedisServer.Connection, "--cluster-id", clusterId,
+                "--silo-port", FreePorts.Next().ToString(), "--gateway-port", FreePorts.Next().ToString(),
                 "--model", SharedModels.Stories260K, "--model-name", Model, "--auto", "true", "--expect-silos", "2", "--device-memory-mb", memory.ToString(),
             ], TimeSpan.FromSeconds(120)));
         }

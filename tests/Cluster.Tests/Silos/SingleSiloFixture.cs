@@ -27,11 +27,11 @@ public sealed class SingleSiloFixture : IAsyncLifetime
     {
         Source = SiloModel.Open(new ClusterSiloOptions { Model = SharedModels.Stories260K });
         Reference = new ReferenceForward(ReferenceCheckpoint.Open());
-        int gateway = TestEnvironment.FreePort();
+        int gateway = FreePorts.Next();
         _silo = await SiloProcess.StartAsync("single", [
             "--model", SharedModels.Stories260K, "--model-name", Model, "--stage-count", "3", "--page-size", "8", "--kv-cache-mb", "4",
             "--prefill-chunk", "32", "--measure-wire", "true",
-            "--silo-port", TestEnvironment.FreePort().ToString(), "--gateway-port", gateway.ToString(),
+            "--silo-port", FreePorts.Next().ToString(), "--gateway-port", gateway.ToString(),
         ], TimeSpan.FromSeconds(90));
         _client = await ClientHost.LocalhostAsync(gateway);
         await Client.WaitForPlanAsync(Model, TimeSpan.FromSeconds(30));

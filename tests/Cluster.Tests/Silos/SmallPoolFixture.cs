@@ -23,11 +23,11 @@ public sealed class SmallPoolFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Source = SiloModel.Open(new ClusterSiloOptions { Model = SharedModels.Stories260K });
-        int gateway = TestEnvironment.FreePort();
+        int gateway = FreePorts.Next();
         _silo = await SiloProcess.StartAsync("small-pool", [
             "--model", SharedModels.Stories260K, "--model-name", Model, "--stage-count", "2", "--replicas", "2",
             "--page-size", PageSize.ToString(), "--page-count", PageCount.ToString(), "--admission-timeout", "20",
-            "--silo-port", TestEnvironment.FreePort().ToString(), "--gateway-port", gateway.ToString(),
+            "--silo-port", FreePorts.Next().ToString(), "--gateway-port", gateway.ToString(),
         ], TimeSpan.FromSeconds(90));
         _client = await ClientHost.LocalhostAsync(gateway);
         await Client.WaitForPlanAsync(Model, TimeSpan.FromSeconds(30));

@@ -26,14 +26,14 @@ public sealed class ThreeSiloFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (!TestEnvironment.RedisReachable) return; // the facts skip (or fail under CI) on their own
+        if (!RedisServer.Reachable) return; // the facts skip (or fail under CI) on their own
         Source = SiloModel.Open(new ClusterSiloOptions { Model = SharedModels.Stories260K });
         Reference = new ReferenceForward(ReferenceCheckpoint.Open());
         var clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
         string[] plans = ["0-1", "2-3", "4"];
         var starts = plans.Select((layers, i) => SiloProcess.StartAsync($"silo{i} ({layers})", [
-            "--redis", TestEnvironment.RedisConnection, "--cluster-id", clusterId,
-            "--silo-port", TestEnvironment.FreePort().ToString(), "--gateway-port", TestEnvironment.FreePort().ToString(),
+            "--redis", RedisServer.Connection, "--cluster-id", clusterId,
+            "--silo-port", FreePorts.Next().ToString(), "--gateway-port", FreePorts.Next().ToString(),
             "--model", SharedModels.Stories260K, "--model-name", Model, "--layers", layers, "--device", "cpu",
             "--page-size", "8", "--kv-cache-mb", "4", "--prefill-chunk", "32", "--measure-wire", "true",
         ], TimeSpan.FromSeconds(120))).ToArray();

@@ -34,7 +34,7 @@ public sealed class ClientHost : IAsyncDisposable
 
     public static Task<ClientHost> RedisAsync(string clusterId) => ConnectAsync(c =>
     {
-        c.UseRedisClustering(TestEnvironment.RedisConnection);
+        c.UseRedisClustering(RedisServer.Connection);
         c.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = clusterId;

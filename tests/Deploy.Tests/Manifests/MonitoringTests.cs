@@ -44,7 +44,7 @@ public sealed class MonitoringTests
 
         var embedded = (string?)map["data"]?["cluster-dashboard.json"];
         Assert.False(string.IsNullOrEmpty(embedded));
-        var onDisk = File.ReadAllText(RepoPaths.Of("k8s", "base", "grafana", "cluster-dashboard.json"));
+        var onDisk = File.ReadAllText(Repository.Path("k8s", "base", "grafana", "cluster-dashboard.json"));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(onDisk), JsonNode.Parse(embedded)),
             "the ConfigMap's dashboard differs from k8s/base/grafana/cluster-dashboard.json");
     }

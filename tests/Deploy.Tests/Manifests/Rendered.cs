@@ -25,7 +25,7 @@ internal sealed class Rendered
     /// <summary>Renders <c>k8s/overlays/{overlay}</c> once per test run.</summary>
     public static Rendered Of(string overlay) =>
         Cache.GetOrAdd(overlay, o => new Lazy<Rendered>(() =>
-            new Rendered(o, Kubectl.Kustomize(RepoPaths.Of("k8s", "overlays", o))))).Value;
+            new Rendered(o, Kubectl.Kustomize(Repository.Path("k8s", "overlays", o))))).Value;
 
     public IEnumerable<JsonObject> OfKind(string kind) =>
         Objects.Where(o => (string?)o["kind"] == kind);

@@ -109,7 +109,7 @@ public sealed class SiloWorkloadTests
     public void SiloConfig_WhenRendered_SetsOnlyKeysTheSiloKnows(string overlay)
     {
         // docs/api.md's option tables are tested equal to the silo's --help, which refuses unknown keys at start.
-        var documented = File.ReadAllText(RepoPaths.Of("docs", "api.md"));
+        var documented = File.ReadAllText(Repository.Path("docs", "api.md"));
         var rendered = Rendered.Of(overlay);
 
         foreach (var set in rendered.SiloStatefulSets())

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Cluster.Deploy.Tests.Support;
 
 namespace Cluster.Deploy.Tests.Metrics;
 
@@ -7,7 +6,7 @@ namespace Cluster.Deploy.Tests.Metrics;
 internal static class Dashboard
 {
     public static JsonNode Load() =>
-        JsonNode.Parse(File.ReadAllText(RepoPaths.Of("k8s", "base", "grafana", "cluster-dashboard.json")))
+        JsonNode.Parse(File.ReadAllText(Repository.Path("k8s", "base", "grafana", "cluster-dashboard.json")))
         ?? throw new InvalidOperationException("empty dashboard");
 
     /// <summary>Every panel target's <c>expr</c> (rows nest panels too).</summary>

@@ -3,11 +3,5 @@ namespace Cluster.Deploy.Tests.Support;
 /// <summary>A fact that needs kubectl: skipped where it is missing, unless CI=true.</summary>
 public sealed class KubectlFactAttribute : FactAttribute
 {
-    public KubectlFactAttribute()
-    {
-        if (Kubectl.ExecutablePath is null && !Kubectl.Required)
-        {
-            Skip = "kubectl is not on PATH, so k8s/ cannot be rendered (install kubectl; with CI=true this fails instead).";
-        }
-    }
+    public KubectlFactAttribute() => Skip = Ci.SkipUnless(Kubectl.ExecutablePath is not null, Kubectl.SkipReason);
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Cluster.Engine.Tests.Support;
 
 namespace Cluster.Engine.Tests.Golden;
 

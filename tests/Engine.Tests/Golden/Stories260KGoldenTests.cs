@@ -1,7 +1,6 @@
 using Cluster.Engine.Execution;
 using Cluster.Engine.Generation;
 using Cluster.Engine.Sampling;
-using Cluster.Engine.Tests.Support;
 using Cluster.Engine.Weights;
 
 namespace Cluster.Engine.Tests.Golden;

@@ -1,7 +1,6 @@
 using Cluster.Engine.Formats;
 using Cluster.Engine.Models;
 using Cluster.Engine.Tokenizers;
-using Cluster.Engine.Tests.Support;
 
 namespace Cluster.Engine.Tests.Models;
 

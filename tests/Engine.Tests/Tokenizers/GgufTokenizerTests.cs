@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using Cluster.Engine.Formats;
-using Cluster.Engine.Tests.Support;
 using Cluster.Engine.Tokenizers.ByteLevel;
 using Cluster.Engine.Tokenizers.Gguf;
 using Cluster.Engine.Tokenizers.SentencePiece;

@@ -1,6 +1,4 @@
 using Cluster.Engine.Formats.Gguf;
-using Cluster.Engine.Tests.Support;
-using Cluster.Engine.Tests.Weights.Support;
 using Cluster.Engine.Tokenizers;
 using Cluster.Engine.Tokenizers.Gguf;
 
@@ -14,7 +12,7 @@ public sealed class GgufTokenizerWriterTests
     [InlineData("ggml-vocab-llama-spm.gguf")]
     public void AddTo_WhenLlamaCppVocabularyRewritten_EncodesEveryTestVectorIdentically(string vocab)
     {
-        using var temp = new TempDirectory();
+        using var temp = new TemporaryDirectory();
         var original = GgufTokenizerReader.Read(SharedModels.Path("llamacpp-vocab", vocab));
         string path = temp.File("vocab.gguf");
         var writer = new GgufWriter();
@@ -43,7 +41,7 @@ public sealed class GgufTokenizerWriterTests
     [Fact]
     public void AddTo_WhenByteVocabulary_KeepsEveryByteId()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TemporaryDirectory();
         var bytes = new ByteTokenizer(300);
         string path = temp.File("bytes.gguf");
         var writer = new GgufWriter();

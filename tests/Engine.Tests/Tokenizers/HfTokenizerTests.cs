@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cluster.Engine.Formats;
 using Cluster.Engine.Formats.Gguf;
-using Cluster.Engine.Tests.Support;
 using Cluster.Engine.Tokenizers.ByteLevel;
 using Cluster.Engine.Tokenizers.HuggingFace;
 using Cluster.Engine.Tokenizers.SentencePiece;

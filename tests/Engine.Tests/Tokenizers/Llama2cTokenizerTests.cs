@@ -1,5 +1,4 @@
 using Cluster.Engine.Formats;
-using Cluster.Engine.Tests.Support;
 using Cluster.Engine.Tokenizers.SentencePiece;
 
 namespace Cluster.Engine.Tests.Tokenizers;

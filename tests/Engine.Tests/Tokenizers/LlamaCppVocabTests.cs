@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text;
-using Cluster.Engine.Tests.Support;
 using Cluster.Engine.Tokenizers.Bpe;
 using Cluster.Engine.Tokenizers.Gguf;
 

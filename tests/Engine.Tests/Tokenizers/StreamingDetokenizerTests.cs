@@ -1,4 +1,3 @@
-using Cluster.Engine.Tests.Support;
 using Cluster.Engine.Tokenizers;
 using Cluster.Engine.Tokenizers.Gguf;
 using Cluster.Engine.Tokenizers.SentencePiece;

@@ -1,6 +1,4 @@
 using Cluster.Engine.Formats;
-using Cluster.Engine.Tests.Support;
-using Cluster.Engine.Tests.Weights.Support;
 using Cluster.Engine.Weights;
 using Cluster.Engine.Weights.Gguf;
 using Cluster.Engine.Weights.Llama2c;
@@ -10,7 +8,7 @@ namespace Cluster.Engine.Tests.Weights;
 
 public sealed class CheckpointLoaderTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TemporaryDirectory _temp = new();
 
     [SharedModelTheory]
     [InlineData("stories260K/stories260K.bin", typeof(Llama2cCheckpoint))]

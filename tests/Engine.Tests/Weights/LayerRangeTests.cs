@@ -1,5 +1,4 @@
 using Cluster.Engine.Config;
-using Cluster.Engine.Tests.Support;
 using Cluster.Engine.Tests.Weights.Support;
 using Cluster.Engine.Weights;
 using TorchSharp;

@@ -1,4 +1,3 @@
-using Cluster.Engine.Tests.Support;
 using Cluster.Engine.Tests.Weights.Support;
 using Cluster.Engine.Weights;
 using TorchSharp;

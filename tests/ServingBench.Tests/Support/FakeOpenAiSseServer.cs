@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -25,7 +24,7 @@ public sealed class FakeOpenAiSseServer : IAsyncDisposable
     {
         _tokenDelay = tokenDelay;
         _reportUsage = reportUsage;
-        Port = FreePort();
+        Port = FreePorts.Next();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _loop = Task.Run(AcceptAsync);
@@ -113,13 +112,6 @@ public sealed class FakeOpenAiSseServer : IAsyncDisposable
         var bytes = Encoding.UTF8.GetBytes($"data: {data}\n\n");
         await output.WriteAsync(bytes);
         await output.FlushAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

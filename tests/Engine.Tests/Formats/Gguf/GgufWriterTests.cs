@@ -1,5 +1,4 @@
 using Cluster.Engine.Formats.Gguf;
-using Cluster.Engine.Tests.Weights.Support;
 
 namespace Cluster.Engine.Tests.Formats.Gguf;
 
@@ -8,7 +7,7 @@ public sealed class GgufWriterTests
     [Fact]
     public void Write_WhenEveryMetadataKind_ReadsBackTheSameValues()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TemporaryDirectory();
         string path = temp.File("meta.gguf");
         new GgufWriter()
             .Add("a.string", GgufMetadataValue.String("ünïcode ▁text"))
@@ -39,7 +38,7 @@ public sealed class GgufWriterTests
     [Fact]
     public void Write_WhenTensorsOfOddSizes_AlignsEachAndKeepsBytesAndShapes()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TemporaryDirectory();
         string path = temp.File("tensors.gguf");
         byte[] first = [.. Enumerable.Range(0, 3 * 5 * 2).Select(i => (byte)i)];   // F16 (3, 5): 30 bytes, not a multiple of 32
         byte[] second = [.. Enumerable.Range(0, 7 * 4).Select(i => (byte)(255 - i))]; // F32 (7): 28 bytes
@@ -64,7 +63,7 @@ public sealed class GgufWriterTests
     [Fact]
     public void Write_WhenTensorProducesWrongByteCount_ThrowsNamingTheTensorAndLeavesNoFile()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TemporaryDirectory();
         string path = temp.File("bad.gguf");
         var writer = new GgufWriter().AddTensor(new GgufTensorSource("short", [4], GgmlType.F32, () => new byte[15]));
 

@@ -1,6 +1,5 @@
 using Cluster.Engine.Formats;
 using Cluster.Engine.Formats.Gguf;
-using Cluster.Engine.Tests.Support;
 using Cluster.Engine.Tests.Weights.Support;
 using Cluster.Engine.Weights;
 using Cluster.Engine.Weights.Gguf;
@@ -10,7 +9,7 @@ namespace Cluster.Engine.Tests.Weights.Gguf;
 
 public sealed class GgufCheckpointTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TemporaryDirectory _temp = new();
 
     private static string TinyRandom => SharedModels.Path("llama-2-tiny-random", "llama-2-tiny-random.gguf");
 

@@ -5,7 +5,6 @@ using Cluster.Engine.Generation;
 using Cluster.Engine.Models;
 using Cluster.Engine.Sampling;
 using Cluster.Engine.Tests.Golden;
-using Cluster.Engine.Tests.Support;
 using Cluster.Engine.Tests.Tokenizers;
 using Cluster.Engine.Tests.Weights.Support;
 using Cluster.Engine.Weights;
@@ -23,7 +22,7 @@ public sealed class GgufExporterTests
     [SharedModelFact]
     public void Export_WhenStories260KToF32_EveryTensorIsBitIdentical()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TemporaryDirectory();
         using var source = ModelSource.Open(Bin, Tok512);
         string path = Export(source, temp, GgmlType.F32);
 
@@ -42,7 +41,7 @@ public sealed class GgufExporterTests
     [SharedModelFact]
     public void Export_WhenStories260KWithTok512_TokenizerEncodesGoldensIdentically()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TemporaryDirectory();
         using var source = ModelSource.Open(Bin, Tok512);
         string path = Export(source, temp, GgmlType.F32);
 
@@ -59,7 +58,7 @@ public sealed class GgufExporterTests
     [SharedModelFact]
     public void Export_WhenF16_MatricesAreRoundedToHalfAndNormsStayExact()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TemporaryDirectory();
         using var source = ModelSource.Open(Bin, Tok512);
         string path = Export(source, temp, GgmlType.F16);
 
@@ -80,7 +79,7 @@ public sealed class GgufExporterTests
     [SharedModelFact]
     public async Task GenerateAsync_WhenExportedF32File_ReproducesLlama2cGolden()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TemporaryDirectory();
         using (var source = ModelSource.Open(Bin, Tok512))
             Export(source, temp, GgmlType.F32);
         var golden = GreedyGolden.Load();
@@ -98,7 +97,7 @@ public sealed class GgufExporterTests
     [Fact]
     public void Export_WhenSyntheticStories260K_ReopensWithSameTensorsAndByteVocabulary()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TemporaryDirectory();
         using var source = ModelSource.Open("synthetic:stories260k", tokenizerPath: null);
         string path = Export(source, temp, GgmlType.F32);
 
@@ -132,7 +131,7 @@ public sealed class GgufExporterTests
         Assert.Contains("512", error.Message);
     }
 
-    private static string Export(LoadedModel model, TempDirectory temp, GgmlType type)
+    private static string Export(LoadedModel model, TemporaryDirectory temp, GgmlType type)
     {
         string path = temp.File("model.gguf");
         int calls = 0;

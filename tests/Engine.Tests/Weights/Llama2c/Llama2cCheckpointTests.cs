@@ -1,6 +1,4 @@
 using Cluster.Engine.Formats;
-using Cluster.Engine.Tests.Support;
-using Cluster.Engine.Tests.Weights.Support;
 using Cluster.Engine.Weights;
 using Cluster.Engine.Weights.Llama2c;
 using TorchSharp;
@@ -18,7 +16,7 @@ public sealed class Llama2cCheckpointTests : IDisposable
     private static readonly int[] Header = [8, 6, 2, 2, 1, -5, 3];
     private const int Floats = 5 * 8 + 2 * (8 + 64 + 32 + 32 + 64 + 8 + 48 + 48 + 48) + 8 + 2 * 3 * 2 + 5 * 8;
 
-    private readonly TempDirectory _temp = new();
+    private readonly TemporaryDirectory _temp = new();
 
     [Fact]
     public void Open_WhenVocabSizeNegative_ReadsTheSeparateClassifierFromTheEnd()

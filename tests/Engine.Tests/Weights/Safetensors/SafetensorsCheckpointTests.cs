@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using Cluster.Engine.Formats;
-using Cluster.Engine.Tests.Support;
 using Cluster.Engine.Tests.Weights.Support;
 using Cluster.Engine.Weights;
 using Cluster.Engine.Weights.Safetensors;
@@ -10,7 +9,7 @@ namespace Cluster.Engine.Tests.Weights.Safetensors;
 
 public sealed class SafetensorsCheckpointTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TemporaryDirectory _temp = new();
 
     private static string RealModel => SharedModels.Path("stories260K-hf", "model.safetensors");
 

@@ -1,7 +1,7 @@
-namespace Cluster.Deploy.Tests.Metrics;
+namespace Cluster.TestSupport;
 
 /// <summary>One row of a metric table in docs/metrics.md.</summary>
-internal sealed record CatalogEntry(
+public sealed record CatalogEntry(
     string Section,
     string OtelName,
     string PrometheusName,

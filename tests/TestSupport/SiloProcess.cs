@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Cluster.Tests.Support;
+namespace Cluster.TestSupport;
 
 /// <summary>
 /// A real silo process started from the Silo project's build output. Its output is kept for
@@ -13,7 +13,7 @@ public sealed class SiloProcess : IDisposable
     private readonly StringBuilder _log = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SiloProcess(string name, IEnumerable<string> args)
+    private SiloProcess(string name, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
     {
         Name = name;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -22,6 +22,7 @@ public sealed class SiloProcess : IDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Cluster"] = "Information";
         start.Environment["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff "; // to line the silos' logs up
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnLine(e.Data);
         _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
@@ -62,7 +63,7 @@ public sealed class SiloProcess : IDisposable
     {
         get
         {
-            var root = TestEnvironment.RepositoryRoot ?? throw new InvalidOperationException("Cluster.sln not found above " + AppContext.BaseDirectory);
+            var root = Repository.Root ?? throw new InvalidOperationException("Cluster.sln not found above " + AppContext.BaseDirectory);
             var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
             var found = Directory.Exists(Path.Combine(root, "Silo", "bin"))
                 ? Directory.GetFiles(Path.Combine(root, "Silo", "bin"), "Cluster.Silo.dll", SearchOption.AllDirectories)
@@ -75,9 +76,10 @@ public sealed class SiloProcess : IDisposable
         }
     }
 
-    public static async Task<SiloProcess> StartAsync(string name, IEnumerable<string> args, TimeSpan timeout)
+    /// <summary>Starts the silo and waits for its <c>SILO READY</c> line; <paramref name="environment"/> overrides the log settings above.</summary>
+    public static async Task<SiloProcess> StartAsync(string name, IEnumerable<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var silo = new SiloProcess(name, args);
+        var silo = new SiloProcess(name, args, environment);
         try
         {
             await silo._ready.Task.WaitAsync(timeout);

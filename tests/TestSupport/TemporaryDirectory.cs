@@ -1,15 +1,9 @@
-namespace Cluster.Engine.Tests.Weights.Support;
+namespace Cluster.TestSupport;
 
-/// <summary>A scratch directory removed at dispose, for damaged and synthetic model files.</summary>
-public sealed class TempDirectory : IDisposable
+/// <summary>A fresh directory under the system's temporary folder (never in the repository), deleted with what it holds on dispose.</summary>
+public sealed class TemporaryDirectory(string prefix = "cluster-tests-") : IDisposable
 {
-    public TempDirectory()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "weights-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
+    public string Path { get; } = Directory.CreateTempSubdirectory(prefix).FullName;
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 

@@ -1,12 +1,11 @@
-using Cluster.Deploy.Tests.Support;
-
-namespace Cluster.Deploy.Tests.Metrics;
+namespace Cluster.TestSupport;
 
 /// <summary>
 /// The metric tables of docs/metrics.md: every Markdown table whose header has a
-/// "Prometheus name" column.
+/// "Prometheus name" column. The deployment tests hold the dashboards to it, the API tests a live
+/// scrape.
 /// </summary>
-internal sealed class MetricCatalog
+public sealed class MetricCatalog
 {
     private static readonly string[] HistogramSeriesSuffixes = ["_bucket", "_sum", "_count"];
 
@@ -14,7 +13,7 @@ internal sealed class MetricCatalog
 
     public IReadOnlyList<CatalogEntry> Entries { get; }
 
-    public static MetricCatalog Load() => Parse(File.ReadAllText(RepoPaths.Of("docs", "metrics.md")));
+    public static MetricCatalog Load() => Parse(File.ReadAllText(Repository.Path("docs", "metrics.md")));
 
     public static MetricCatalog Parse(string markdown)
     {
