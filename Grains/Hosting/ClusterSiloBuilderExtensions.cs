@@ -37,6 +37,7 @@ public static class ClusterSiloBuilderExtensions
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.DrainTimeoutSeconds + 30));
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ServingWindow>();
         builder.Services.AddSingleton<StageMetrics>();
         builder.Services.AddSingleton<SequenceMetrics>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StageWarmup>();

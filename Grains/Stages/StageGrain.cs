@@ -297,6 +297,7 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         RowsComputed = _rowsComputed,
         RowsResent = _rowsResent,
         ActivationLogBytes = _history.LogBytes,
+        Live = metrics.Live(_labels, IsLast),
         ProcessWorkingSetBytes = Environment.WorkingSet,
         ManagedHeapBytes = GC.GetGCMemoryInfo().HeapSizeBytes,
     });

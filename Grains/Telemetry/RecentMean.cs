@@ -1,0 +1,29 @@
+namespace Cluster.Grains.Telemetry;
+
+/// <summary>
+/// The mean of the values recorded over the last <see cref="Window"/>: what a live page shows
+/// beside a histogram on <c>/metrics</c>, which only Prometheus can turn into a recent figure.
+/// </summary>
+public sealed class RecentMean(TimeSpan window, TimeProvider time)
+{
+    private readonly Queue<(long AtTicks, double Value)> _values = new();
+    private readonly object _gate = new();
+
+    public TimeSpan Window { get; } = window;
+
+    public void Record(double value)
+    {
+        lock (_gate) _values.Enqueue((time.GetUtcNow().UtcTicks, value));
+    }
+
+    /// <summary>The mean over the window, or null when nothing was recorded in it.</summary>
+    public double? Mean()
+    {
+        long start = time.GetUtcNow().UtcTicks - Window.Ticks;
+        lock (_gate)
+        {
+            while (_values.TryPeek(out var oldest) && oldest.AtTicks < start) _values.Dequeue();
+            return _values.Count == 0 ? null : _values.Average(v => v.Value);
+        }
+    }
+}
