@@ -20,7 +20,8 @@ const Charts = (() => {
     if (points.length === 0) return;
     const end = Date.parse(points[points.length - 1].at);
     const start = end - spanMs;
-    const max = Math.max(1e-9, ...points.flatMap(p => names.map(n => p[n] ?? 0)));
+    const values = points.flatMap(p => names.map(n => p[n])).filter(v => v !== null && v !== undefined);
+    const max = Math.max(1e-9, ...values);
     const x = at => ((Date.parse(at) - start) / spanMs) * WIDTH;
     const y = v => HEIGHT - (v / max) * (HEIGHT - TOP);
     names.forEach((name, i) => {
@@ -28,19 +29,21 @@ const Charts = (() => {
       let pen = "M";
       for (const p of points) {
         if (p[name] === null || p[name] === undefined) { pen = "M"; continue; } // no figure: a gap, not a zero
-        d += `${pen}${x(p.at).toFixed(1)},${y(p[name]).toFixed(1)} `;
+        // A lone point after a gap is drawn as a short dash, so that it shows at all.
+        d += `${pen}${x(p.at).toFixed(1)},${y(p[name]).toFixed(1)} ${pen === "M" ? `h-2 h2 ` : ""}`;
         pen = "L";
       }
       if (d) svg.appendChild(element("path", { d, class: `series-${i}`, "data-name": name }));
     });
     const label = element("text", { x: 3, y: 9 });
-    label.textContent = format(max);
+    label.textContent = values.length ? format(max) : "no figure yet";
     svg.appendChild(label);
     svg.dataset.points = String(points.length);
   }
 
   function format(value) {
     if (value === null || value === undefined) return "–";
+    if (Number.isInteger(value)) return String(value);
     if (value >= 100) return value.toFixed(0);
     if (value >= 10) return value.toFixed(1);
     return value.toFixed(2);

@@ -48,7 +48,7 @@ const Pipeline = (() => {
     row(table, "queue depth", "queue_depth", String(stage.queue_depth));
     row(table, "busy", "busy_fraction", `${(live.busy_fraction * 100).toFixed(0)}%`);
     row(table, "forward ms", "forward_ms", f(live.forward_ms));
-    row(table, "KV used / cached / free", "pages", `${live.pages_used} / ${live.pages_cached} / ${live.pages_free}`);
+    row(table, "KV pages used/cached/free", "pages", `${live.pages_used} / ${live.pages_cached} / ${live.pages_free}`);
     row(table, "sequences", "sequences", String(stage.sequences));
     row(table, "passes", "batches", String(stage.batches));
     box.append(table);
@@ -60,7 +60,8 @@ const Pipeline = (() => {
     const total = Math.max(1, live.pages_used + live.pages_free);
     const pages = text("div", "pages");
     const used = text("div", "used");
-    used.style.width = `${(100 * live.pages_used) / total}%`;
+    // At least a sliver for any page in use: a pool of thousands would hide a few busy pages.
+    used.style.width = live.pages_used > 0 ? `${Math.max(2, (100 * live.pages_used) / total)}%` : "0";
     const cached = text("div", "cached");
     cached.style.width = `${(100 * Math.max(0, live.pages_cached - live.pages_used)) / total}%`;
     pages.append(used, cached);
