@@ -76,9 +76,10 @@ public sealed class StageMetrics
     /// A tracked stage's figures now. The hop into it was measured here; the last stage's hop out
     /// (to its sequence grains, which live on its silo) too, and so were its replica's requests.
     /// </summary>
-    public StageLiveFigures Live(StageLabels labels, bool last)
+    /// <returns>null for a stage not tracked here (one deactivating).</returns>
+    public StageLiveFigures? Live(StageLabels labels, bool last)
     {
-        if (!_stages.TryGetValue(labels, out var probe)) throw new InvalidOperationException($"stage {labels} is not tracked on this silo");
+        if (!_stages.TryGetValue(labels, out var probe)) return null;
         var pages = probe.Pages();
         return new StageLiveFigures
         {

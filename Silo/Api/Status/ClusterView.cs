@@ -33,7 +33,6 @@ public sealed class ClusterView(IGrainFactory grains, PipelinePlanView plans, Si
     private async Task<StageView> ReadAsync(PlacedStage stage, bool planComplete)
     {
         if (liveness.IsGone(stage.Placement.Silo)) return new StageView(stage, StageState.Lost, null, losses.Lost(stage), "its silo is gone");
-        // While the plan is incomplete a call would activate nothing useful: only stages still in place answer.
         string? reason;
         try
         {
