@@ -36,9 +36,14 @@ public sealed class StageLossLog(SiloLiveness liveness, TimeProvider time)
             {
                 if (_known.TryGetValue(stage.Key, out var before) && before.Placement.Silo != stage.Placement.Silo && liveness.IsGone(before.Placement.Silo))
                 {
-                    int open = OpenLoss(stage.Key, before.Placement.Silo);
-                    var loss = open >= 0 ? _losses[open] : Add(new StageLoss(stage.Key, stage.LayerText, before.Placement.Silo, now));
-                    _losses[_losses.IndexOf(loss)] = loss with { ReplacedBy = stage.Placement.Silo, ReplacedAt = now };
+                    // Seen lost before (its silo declared dead first), or only now that the plan moved it.
+                    int index = OpenLoss(stage.Key, before.Placement.Silo);
+                    if (index < 0)
+                    {
+                        Add(new StageLoss(stage.Key, stage.LayerText, before.Placement.Silo, now));
+                        index = _losses.Count - 1;
+                    }
+                    _losses[index] = _losses[index] with { ReplacedBy = stage.Placement.Silo, ReplacedAt = now };
                 }
             }
             // A new plan (a re-split, a new replica) replaces the old layout whole.

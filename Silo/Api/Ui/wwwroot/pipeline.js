@@ -37,7 +37,7 @@ const Pipeline = (() => {
     title.append(text("span", "name", `stage ${stage.stage}`), text("span", "state", stage.state));
     box.append(title);
     box.append(text("div", "layers", `layers ${stage.first_layer}-${stage.last_layer}`));
-    box.append(text("div", "where", `${shortSilo(stage.silo)} · ${stage.device || "?"}`));
+    box.append(text("div", "where", `${shortSilo(stage.silo)} · ${stage.device || "–"}`));
     if (stage.reason) box.append(text("div", "reason", stage.reason));
     if (stage.loss && stage.loss.replaced_by && stage.state !== "lost")
       box.append(text("div", "replaced", `re-placed: was on ${shortSilo(stage.loss.silo)}`));
