@@ -26,7 +26,9 @@
       const status = await response.json();
       model = status.model;
       $("model").textContent = status.model;
-      $("plan").textContent = `${status.plan.complete ? "" : "incomplete: "}${status.plan.replicas} replica(s), stages ${status.plan.stages_per_replica.join("/")}`;
+      $("plan").textContent = status.plan.complete
+        ? `${status.plan.replicas} replica(s), stages ${status.plan.stages_per_replica.join("/")}`
+        : status.plan.description; // says what is missing
       Pipeline.draw($("pipelines"), status);
       Pipeline.drawLosses($("losses"), status.lost_stages);
       drawServing(status);

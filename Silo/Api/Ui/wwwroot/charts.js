@@ -21,7 +21,8 @@ const Charts = (() => {
     const end = Date.parse(points[points.length - 1].at);
     const start = end - spanMs;
     const values = points.flatMap(p => names.map(n => p[n])).filter(v => v !== null && v !== undefined);
-    const max = Math.max(1e-9, ...values);
+    const top = Math.max(0, ...values);
+    const max = top > 0 ? top : 1; // all zero: a flat line at the bottom
     const x = at => ((Date.parse(at) - start) / spanMs) * WIDTH;
     const y = v => HEIGHT - (v / max) * (HEIGHT - TOP);
     names.forEach((name, i) => {
@@ -36,7 +37,7 @@ const Charts = (() => {
       if (d) svg.appendChild(element("path", { d, class: `series-${i}`, "data-name": name }));
     });
     const label = element("text", { x: 3, y: 9 });
-    label.textContent = values.length ? format(max) : "no figure yet";
+    label.textContent = values.length ? format(top) : "no figure yet";
     svg.appendChild(label);
     svg.dataset.points = String(points.length);
   }
