@@ -13,7 +13,13 @@ public sealed class RecentMean(TimeSpan window, TimeProvider time)
 
     public void Record(double value)
     {
-        lock (_gate) _values.Enqueue((time.GetUtcNow().UtcTicks, value));
+        long now = time.GetUtcNow().UtcTicks;
+        lock (_gate)
+        {
+            _values.Enqueue((now, value));
+            // Dropped here too, not only when read: nobody may read for days (the page switched off).
+            DropBefore(now - Window.Ticks);
+        }
     }
 
     /// <summary>The mean over the window, or null when nothing was recorded in it.</summary>
@@ -22,8 +28,19 @@ public sealed class RecentMean(TimeSpan window, TimeProvider time)
         long start = time.GetUtcNow().UtcTicks - Window.Ticks;
         lock (_gate)
         {
-            while (_values.TryPeek(out var oldest) && oldest.AtTicks < start) _values.Dequeue();
+            DropBefore(start);
             return _values.Count == 0 ? null : _values.Average(v => v.Value);
         }
+    }
+
+    /// <summary>Values kept, for tests: at most what the window's recording rate leaves in it.</summary>
+    public int Count
+    {
+        get { lock (_gate) return _values.Count; }
+    }
+
+    private void DropBefore(long startTicks)
+    {
+        while (_values.TryPeek(out var oldest) && oldest.AtTicks < startTicks) _values.Dequeue();
     }
 }

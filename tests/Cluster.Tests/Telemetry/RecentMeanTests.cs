@@ -27,4 +27,17 @@ public sealed class RecentMeanTests
         clock.Advance(TimeSpan.FromSeconds(10));
         Assert.Null(mean.Mean());
     }
+
+    [Fact]
+    public void Record_WhenNobodyReads_KeepsOnlyTheWindowsValues()
+    {
+        var clock = new ManualClock();
+        var mean = new RecentMean(TimeSpan.FromSeconds(10), clock);
+        for (int i = 0; i < 1000; i++)
+        {
+            mean.Record(i);
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+        Assert.InRange(mean.Count, 10, 11);
+    }
 }
