@@ -38,6 +38,7 @@ public static class ClusterSiloBuilderExtensions
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.DrainTimeoutSeconds + 30));
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ServingWindow>();
         builder.Services.AddSingleton<StageMetrics>();
         // Read and checked now, so a bad directory stops the start naming the file.
         if (options.EmbeddingModel is not null) builder.Services.AddSingleton(new ServedEncoder(options));

@@ -44,6 +44,7 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
     private ActivationForwarder? _forwarder;
     private StageStepRunner _steps = null!;
     private StageWireCounters _wire = null!;
+    private StageLabels _labels = null!;
     private IGrainTimer? _leaseTimer;
     private IDisposable? _tracking;
     private IDisposable? _draining;
@@ -60,7 +61,7 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         _placement = stages[_key.Stage];
         _stageCount = stages.Count;
         _executor = await model.StartStageAsync(_placement.Layers, cancellationToken);
-        var labels = new StageLabels(_key.Model, _key.Replica, _key.Stage, $"{_placement.Layers.Start}-{_placement.Layers.End - 1}", model.Options.Device);
+        var labels = _labels = new StageLabels(_key.Model, _key.Replica, _key.Stage, $"{_placement.Layers.Start}-{_placement.Layers.End - 1}", model.Options.Device);
         bool last = _key.Stage + 1 == stages.Count;
         _pages = new SequencePages(new PagePool(_executor.PageCount, _executor.PageSize));
         _history = new StageHistory(last ? 0 : (long)model.Options.ActivationLogMb << 20);
@@ -148,6 +149,7 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         RowsComputed = _steps.RowsComputed,
         RowsResent = _forwarder?.RowsResent ?? 0,
         ActivationLogBytes = _history.LogBytes,
+        Live = metrics.Live(_labels, IsLast),
         ProcessWorkingSetBytes = Environment.WorkingSet,
         ManagedHeapBytes = GC.GetGCMemoryInfo().HeapSizeBytes,
     });

@@ -76,6 +76,9 @@ public sealed record StageStatus
     /// <summary>Host memory held by the stage's activation logs.</summary>
     [Id(35)] public long ActivationLogBytes { get; init; }
 
+    /// <summary>What the stage is doing now (recent passes, hops, pool), for the live cluster page.</summary>
+    [Id(41)] public StageLiveFigures? Live { get; init; }
+
     /// <summary>The silo process's working set, for leak checks.</summary>
     [Id(31)] public long ProcessWorkingSetBytes { get; init; }
 

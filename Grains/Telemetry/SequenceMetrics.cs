@@ -20,8 +20,11 @@ public sealed class SequenceMetrics
     private readonly Histogram<double> _decodeTime;
     private readonly ConcurrentDictionary<(string Model, int Replica), bool> _announced = new();
 
-    public SequenceMetrics(IMeterFactory meters)
+    private readonly ServingWindow _window;
+
+    public SequenceMetrics(IMeterFactory meters, ServingWindow window)
     {
+        _window = window;
         var meter = meters.Create(ServingTelemetry.MeterName);
         var phase = new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets.RequestPhaseSeconds };
         _running = meter.CreateUpDownCounter<long>("cluster.requests.running", "{request}", "Sequences admitted and generating");
@@ -39,6 +42,7 @@ public sealed class SequenceMetrics
     {
         Announce(model, replica);
         _waiting.Add(delta, Tags(model, replica));
+        _window.Waiting(model, replica, delta);
     }
 
     /// <summary>
@@ -57,25 +61,38 @@ public sealed class SequenceMetrics
     public void Admitted(string model, int replica, TimeSpan queued)
     {
         _running.Add(1, Tags(model, replica));
+        _window.Running(model, replica, +1);
         _queueTime.Record(queued.TotalSeconds, Tags(model, replica));
     }
 
-    public void Prefilled(string model, int replica, int promptTokens, TimeSpan prefill)
+    /// <param name="sinceArrival">time to first token: the wait for pages and the prefill.</param>
+    public void Prefilled(string model, int replica, int promptTokens, TimeSpan prefill, TimeSpan sinceArrival)
     {
+        _window.FirstToken(model, replica, sinceArrival);
         _promptTokens.Add(promptTokens, Tags(model, replica));
         _prefillTime.Record(prefill.TotalSeconds, Tags(model, replica));
     }
 
-    public void Generated(string model, int replica) => _generationTokens.Add(1, Tags(model, replica));
+    public void Generated(string model, int replica)
+    {
+        _generationTokens.Add(1, Tags(model, replica));
+        _window.Generated(model, replica);
+    }
 
     public void Preempted(string model, int replica) => _preemptions.Add(1, Tags(model, replica));
 
     /// <param name="admitted">whether the sequence was running (holds one of the running count).</param>
     /// <param name="decode">first token to last, when there was a first token.</param>
-    public void Finished(string model, int replica, string reason, bool admitted, TimeSpan? decode)
+    /// <param name="tokens">tokens the sequence generated.</param>
+    public void Finished(string model, int replica, string reason, bool admitted, TimeSpan? decode, int tokens = 0)
     {
         var tags = Tags(model, replica);
-        if (admitted) _running.Add(-1, tags);
+        if (admitted)
+        {
+            _running.Add(-1, tags);
+            _window.Running(model, replica, -1);
+            _window.Finished(model, replica, decode is { } between && tokens >= 2 ? between / (tokens - 1) : null);
+        }
         if (decode is { } d) _decodeTime.Record(d.TotalSeconds, tags);
         _finished.Add(1, [.. tags, new("finished_reason", reason)]);
     }

@@ -13,6 +13,7 @@ public sealed class SequenceTimeline(SequenceMetrics metrics, TimeProvider time,
     private long _admitted;
     private long _firstToken;
     private long _lastToken;
+    private int _tokens;
     private bool _waiting;
     private bool _running;
     private FinishReason? _finish;
@@ -44,8 +45,9 @@ public sealed class SequenceTimeline(SequenceMetrics metrics, TimeProvider time,
         if (_firstToken == 0)
         {
             _firstToken = _lastToken;
-            metrics.Prefilled(model, replica, promptTokens, time.GetElapsedTime(_admitted, _firstToken));
+            metrics.Prefilled(model, replica, promptTokens, time.GetElapsedTime(_admitted, _firstToken), time.GetElapsedTime(_arrived, _firstToken));
         }
+        _tokens++;
         metrics.Generated(model, replica);
         _finish ??= finish;
     }
@@ -61,7 +63,7 @@ public sealed class SequenceTimeline(SequenceMetrics metrics, TimeProvider time,
             _ => cancelled ? "cancelled" : "error",
         };
         var decode = _firstToken == 0 ? (TimeSpan?)null : time.GetElapsedTime(_firstToken, _lastToken);
-        metrics.Finished(model, replica, reason, admitted: true, decode);
+        metrics.Finished(model, replica, reason, admitted: true, decode, _tokens);
     }
 
     private void StopWaiting()

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Cluster.Engine.Execution;
 using Cluster.Engine.Paging;
+using Cluster.Grains.Stages;
 
 namespace Cluster.Grains.Telemetry;
 
@@ -14,15 +15,19 @@ public sealed class StageMetrics
 {
     private static readonly TimeSpan BusyWindowLength = TimeSpan.FromSeconds(10);
     private readonly ConcurrentDictionary<StageLabels, StageProbe> _stages = new();
+    // Keyed by the sending stage (model, replica, stage): hops are measured where they arrive.
+    private readonly ConcurrentDictionary<(string Model, int Replica, int Stage), RecentMean> _recentHops = new();
+    private readonly ServingWindow _serving;
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<int> _batchTokens;
     private readonly Histogram<double> _forward;
     private readonly Histogram<double> _hop;
     private readonly TimeProvider _time;
 
-    public StageMetrics(IMeterFactory meters, TimeProvider time)
+    public StageMetrics(IMeterFactory meters, TimeProvider time, ServingWindow serving)
     {
         _time = time;
+        _serving = serving;
         var meter = meters.Create(ServingTelemetry.MeterName);
         _batchSize = meter.CreateHistogram("cluster.stage.batch.size", "{sequence}", "Sequences in each forward pass",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = Buckets.BatchSequences });
@@ -35,6 +40,7 @@ public sealed class StageMetrics
         meter.CreateObservableGauge("cluster.stage.queue.depth", () => Observe(p => (long)p.Executor.QueueDepth), "{message}", "Steps received and not yet in a forward pass");
         meter.CreateObservableGauge("cluster.stage.busy_ratio", () => Observe(p => p.Busy.Fraction()), "1", "Fraction of the last 10 s spent in forward passes");
         meter.CreateObservableGauge("cluster.stage.pages.used", () => Observe(p => (long)p.Pages().UsedPages), "{page}", "KV pages held by sequences");
+        meter.CreateObservableGauge("cluster.stage.pages.cached", () => Observe(p => (long)p.Pages().CachedPages), "{page}", "KV pages holding a registered prompt prefix, in use or free");
         meter.CreateObservableGauge("cluster.stage.pages.free", () => Observe(p => (long)p.Pages().FreePages), "{page}", "KV pages on the free list");
         meter.CreateObservableGauge("cluster.stage.kv_cache.capacity", () => Observe(p => p.Executor.KvCache.CapacityTokens), "{token}", "Tokens the stage's KV page pool holds, all sequences together");
         meter.CreateObservableGauge("cluster.stage.kv_cache.max_concurrency", () => Observe(p => p.Executor.KvCache.MaxConcurrency), "{sequence}",
@@ -76,7 +82,35 @@ public sealed class StageMetrics
         if (sentAtTicks <= 0) return;
         double seconds = (_time.GetUtcNow().UtcTicks - sentAtTicks) / (double)TimeSpan.TicksPerSecond;
         _hop.Record(Math.Max(0, seconds), sender.Tags());
+        _recentHops.GetOrAdd((sender.Model, sender.Replica, sender.Stage), _ => new RecentMean(ServingWindow.Length, _time)).Record(Math.Max(0, seconds) * 1000);
     }
+
+    /// <summary>
+    /// A tracked stage's figures now. The hop into it was measured here; the last stage's hop out
+    /// (to its sequence grains, which live on its silo) too, and so were its replica's requests.
+    /// </summary>
+    /// <returns>null for a stage not tracked here (one deactivating).</returns>
+    public StageLiveFigures? Live(StageLabels labels, bool last)
+    {
+        if (!_stages.TryGetValue(labels, out var probe)) return null;
+        var pages = probe.Pages();
+        return new StageLiveFigures
+        {
+            BusyFraction = probe.Busy.Fraction(),
+            MeanBatchSize = probe.RecentBatchSize.Mean(),
+            MeanBatchTokens = probe.RecentBatchTokens.Mean(),
+            ForwardMs = probe.RecentForwardMs.Mean(),
+            HopInMs = labels.Stage == 0 ? null : RecentHop(labels.Model, labels.Replica, labels.Stage - 1),
+            HopOutMs = last ? RecentHop(labels.Model, labels.Replica, labels.Stage) : null,
+            PagesUsed = pages.UsedPages,
+            PagesCached = pages.CachedPages,
+            PagesFree = pages.FreePages,
+            Serving = last ? _serving.Read(labels.Model, labels.Replica) : null,
+        };
+    }
+
+    private double? RecentHop(string model, int replica, int sender) =>
+        _recentHops.TryGetValue((model, replica, sender), out var hops) ? hops.Mean() : null;
 
     private IEnumerable<Measurement<T>> Observe<T>(Func<StageProbe, T> read) where T : struct =>
         _stages.Values.Select(p => new Measurement<T>(read(p), p.Labels.Tags()));
@@ -99,6 +133,9 @@ public sealed class StageMetrics
             Pages = pages;
             ActivationLogBytes = activationLogBytes;
             Busy = busy;
+            RecentBatchSize = new RecentMean(ServingWindow.Length, owner._time);
+            RecentBatchTokens = new RecentMean(ServingWindow.Length, owner._time);
+            RecentForwardMs = new RecentMean(ServingWindow.Length, owner._time);
             _owner = owner;
             _tags = labels.Tags();
             executor.Statistics.BatchCompleted += OnPass;
@@ -109,6 +146,9 @@ public sealed class StageMetrics
         public Func<PagePoolStats> Pages { get; }
         public Func<long> ActivationLogBytes { get; }
         public BusyWindow Busy { get; }
+        public RecentMean RecentBatchSize { get; }
+        public RecentMean RecentBatchTokens { get; }
+        public RecentMean RecentForwardMs { get; }
 
         private void OnPass(int sequences, int tokens, TimeSpan elapsed)
         {
@@ -116,6 +156,9 @@ public sealed class StageMetrics
             _owner._batchTokens.Record(tokens, _tags);
             _owner._forward.Record(elapsed.TotalSeconds, _tags);
             Busy.Record(elapsed);
+            RecentBatchSize.Record(sequences);
+            RecentBatchTokens.Record(tokens);
+            RecentForwardMs.Record(elapsed.TotalMilliseconds);
         }
 
         public void Dispose()

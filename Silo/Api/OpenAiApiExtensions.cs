@@ -9,6 +9,7 @@ using Cluster.Silo.Api.Health;
 using Cluster.Silo.Api.Hosting;
 using Cluster.Silo.Api.Models;
 using Cluster.Silo.Api.Status;
+using Cluster.Silo.Api.Ui;
 using Microsoft.Extensions.Options;
 
 namespace Cluster.Silo.Api;
@@ -34,6 +35,10 @@ public static class OpenAiApiExtensions
         services.AddSingleton<Readiness>();
         services.AddSingleton<GenerationResponder>();
         services.AddHostedService<WarmupService>();
+        services.AddSingleton<StageLossLog>();
+        services.AddSingleton<ClusterView>();
+        services.AddSingleton<ServingHistory>();
+        if (UiEndpoints.Enabled(configuration)) services.AddHostedService<ServingHistorySampler>();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddProblemDetails();
         return builder;
@@ -51,6 +56,7 @@ public static class OpenAiApiExtensions
         app.MapPost("/v1/completions", CompletionsEndpoint.HandleAsync);
         app.MapPost("/v1/chat/completions", ChatCompletionsEndpoint.HandleAsync);
         app.MapPost("/v1/embeddings", EmbeddingsEndpoint.HandleAsync);
+        if (UiEndpoints.Enabled(app.Configuration)) app.MapClusterPage();
         return app;
     }
 }

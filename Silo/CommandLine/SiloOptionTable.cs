@@ -84,6 +84,7 @@ public static class SiloOptionTable
         Bound("--activation-log-mb", "Cluster:ActivationLogMb", Reliability, "host memory a stage keeps the activations it sent in, to resend them to a replaced next stage (0: off)"),
         Bound("--drain-timeout", "Cluster:DrainTimeoutSeconds", Reliability, "seconds running sequences may take to finish on graceful shutdown"),
 
+        Bound("--ui", "Api:Ui", Diagnostics, "serve the live cluster page (pipeline, stage figures, charts, a playground) at / and /ui"),
         Unbound("--dashboard", TelemetryHosting.DashboardKey, Diagnostics, typeof(bool), "false", "serve the Orleans Dashboard at /dashboard"),
         Bound("--measure-wire", "Cluster:MeasureWireBytes", Diagnostics, "stages serialize every message once more to count its bytes (tests and experiments)"),
 

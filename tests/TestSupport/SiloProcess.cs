@@ -36,6 +36,9 @@ public sealed class SiloProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Where the silo's HTTP API listens, from its <c>SILO READY ... http=URL</c> line.</summary>
+    public Uri? Http { get; private set; }
+
     /// <summary>SIGKILL: the silo dies at once, mid-step, with no chance to tell anyone (.NET's Kill is SIGKILL on Unix).</summary>
     public void KillHard()
     {
@@ -101,7 +104,9 @@ public sealed class SiloProcess : IDisposable
     {
         if (line is null) return;
         lock (_log) _log.AppendLine(line);
-        if (line.StartsWith("SILO READY", StringComparison.Ordinal)) _ready.TrySetResult();
+        if (!line.StartsWith("SILO READY", StringComparison.Ordinal)) return;
+        if (line.Split(' ').FirstOrDefault(p => p.StartsWith("http=", StringComparison.Ordinal)) is { } http) Http = new Uri(http["http=".Length..].Split(',')[0]);
+        _ready.TrySetResult();
     }
 
     public void Dispose()

@@ -67,6 +67,12 @@ internal static class StatusTables
         var plan = status["plan"];
         yield return $"model: {Str(status["model"])}";
         yield return $"plan: {Str(plan?["description"])} ({(Bool(plan?["complete"]) ? "complete" : "incomplete")}, {Int(plan?["replicas"])} replica(s), stages per replica: {string.Join(", ", Array(plan?["stages_per_replica"]).Select(s => Str(s)))})";
+        // A stage that does not answer has no figures for the table: say what is wrong with it here.
+        foreach (var stage in Array(status["stages"]).Where(s => Str(s["state"]) is { Length: > 0 } state && state != "serving"))
+            yield return $"stage {Str(stage["key"])} (layers {Int(stage["first_layer"])}-{Int(stage["last_layer"])}): {Str(stage["state"])}{(Str(stage["reason"]) is { Length: > 0 } reason ? $" ({reason})" : "")}";
+        foreach (var loss in Array(status["lost_stages"]))
+            yield return $"lost: stage {Str(loss["key"])} (layers {Str(loss["layers"])}) on {Str(loss["silo"])} at {Str(loss["lost_at"])}, " +
+                (Str(loss["replaced_by"]) is { Length: > 0 } by ? $"re-placed on {by}" : "not re-placed yet");
         var admission = status["admission"];
         yield return $"admission (this silo): {Int(admission?["running"])} running, {Int(admission?["queued"])} queued, capacity {Int(admission?["capacity"])}";
         yield return ready.Ready ? "ready: yes" : $"ready: no ({ready.Detail})";

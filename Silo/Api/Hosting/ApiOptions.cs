@@ -17,6 +17,9 @@ public sealed class ApiOptions
     /// <summary>max_tokens of a completion that does not say (OpenAI's default is 16).</summary>
     public int DefaultCompletionMaxTokens { get; set; } = 16;
 
+    /// <summary>The live cluster page at <c>/</c> and <c>/ui</c> (and the serving history it charts).</summary>
+    public bool Ui { get; set; } = true;
+
     /// <summary>A Jinja chat template file that replaces the model's own.</summary>
     public string? ChatTemplate { get; set; }
 }

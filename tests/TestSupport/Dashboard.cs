@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 
-namespace Cluster.Deploy.Tests.Metrics;
+namespace Cluster.TestSupport;
 
 /// <summary>The Grafana dashboard file and the PromQL it runs.</summary>
-internal static class Dashboard
+public static class Dashboard
 {
     public static JsonNode Load() =>
         JsonNode.Parse(File.ReadAllText(Repository.Path("k8s", "base", "grafana", "cluster-dashboard.json")))

@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 
-namespace Cluster.Deploy.Tests.Metrics;
+namespace Cluster.TestSupport;
 
 /// <summary>Pulls the metric (series) names out of a PromQL expression as Grafana stores it.</summary>
-internal static partial class PromQl
+public static partial class PromQl
 {
     private static readonly HashSet<string> Keywords =
     [
