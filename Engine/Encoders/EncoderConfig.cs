@@ -31,22 +31,6 @@ public sealed record EncoderConfig
 
     private static readonly string[] KnownArchitectures = ["BertModel", "BertForMaskedLM", "BertForPreTraining"];
 
-    /// <summary>Whether <c>config.json</c> in <paramref name="directory"/> describes a BERT encoder (without validating it).</summary>
-    public static bool Describes(string directory)
-    {
-        string path = Path.Combine(directory, "config.json");
-        if (!File.Exists(path)) return false;
-        try
-        {
-            using var json = JsonDocument.Parse(File.ReadAllText(path));
-            return json.RootElement.TryGetProperty("model_type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "bert";
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
     public static EncoderConfig Load(string path)
     {
         if (!File.Exists(path)) throw new ModelFormatException(path, "config.json not found");

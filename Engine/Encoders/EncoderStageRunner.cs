@@ -19,9 +19,7 @@ public sealed class EncoderStageRunner(BertEncoderStage stage, SentencePooling p
         using var scope = NewDisposeScope();
         int longest = batch.Max(s => s.Length);
         var mask = Mask(batch, longest);
-        var input = stage.Range.IsFirst
-            ? EncoderBatch.Pad(batch.Select(s => s.Ids ?? throw new ArgumentException("the first encoder stage takes token ids")).ToArray(), padId).Ids
-            : PadHidden(batch, longest);
+        var input = stage.Range.IsFirst ? PadIds(batch, longest) : PadHidden(batch, longest);
         var hidden = stage.Forward(input, mask);
         if (stage.Range.IsLast)
         {
@@ -38,6 +36,18 @@ public sealed class EncoderStageRunner(BertEncoderStage stage, SentencePooling p
         var mask = new long[batch.Count * longest];
         for (int b = 0; b < batch.Count; b++) mask.AsSpan(b * longest, batch[b].Length).Fill(1);
         return torch.tensor(mask, [batch.Count, longest]);
+    }
+
+    private Tensor PadIds(IReadOnlyList<EncoderInput> batch, int longest)
+    {
+        var ids = new long[batch.Count * longest];
+        Array.Fill(ids, padId);
+        for (int b = 0; b < batch.Count; b++)
+        {
+            var sequence = batch[b].Ids ?? throw new ArgumentException("the first encoder stage takes token ids");
+            for (int t = 0; t < sequence.Length; t++) ids[b * longest + t] = sequence[t];
+        }
+        return torch.tensor(ids, [batch.Count, longest]);
     }
 
     private Tensor PadHidden(IReadOnlyList<EncoderInput> batch, int longest)

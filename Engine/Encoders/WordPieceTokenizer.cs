@@ -58,25 +58,18 @@ public sealed class WordPieceTokenizer
         }
         var vocabulary = File.ReadAllLines(vocabPath);
         if (vocabulary.Length == 0) throw new ModelFormatException(vocabPath, "the vocabulary is empty");
-        bool lowerCase = true, splitCjk = true;
-        bool? stripAccents = null;
         string configPath = Path.Combine(directory, "tokenizer_config.json");
-        if (File.Exists(configPath))
+        if (!File.Exists(configPath)) return new WordPieceTokenizer(vocabulary, source: vocabPath);
+        try
         {
-            try
-            {
-                using var json = JsonDocument.Parse(File.ReadAllText(configPath));
-                var root = json.RootElement;
-                if (root.TryGetProperty("do_lower_case", out var lower) && lower.ValueKind is JsonValueKind.True or JsonValueKind.False) lowerCase = lower.GetBoolean();
-                if (root.TryGetProperty("strip_accents", out var strip) && strip.ValueKind is JsonValueKind.True or JsonValueKind.False) stripAccents = strip.GetBoolean();
-                if (root.TryGetProperty("tokenize_chinese_chars", out var cjk) && cjk.ValueKind is JsonValueKind.True or JsonValueKind.False) splitCjk = cjk.GetBoolean();
-            }
-            catch (JsonException e)
-            {
-                throw new ModelFormatException(configPath, $"not valid JSON: {e.Message}", e);
-            }
+            using var json = JsonDocument.Parse(File.ReadAllText(configPath));
+            var root = json.RootElement;
+            return new WordPieceTokenizer(vocabulary, Flag(root, "do_lower_case") ?? true, Flag(root, "strip_accents"), Flag(root, "tokenize_chinese_chars") ?? true, vocabPath);
         }
-        return new WordPieceTokenizer(vocabulary, lowerCase, stripAccents, splitCjk, vocabPath);
+        catch (JsonException e)
+        {
+            throw new ModelFormatException(configPath, $"not valid JSON: {e.Message}", e);
+        }
     }
 
     /// <summary>A Hugging Face <c>tokenizer.json</c> whose model is WordPiece (its vocabulary by id) with a BertNormalizer.</summary>
@@ -91,24 +84,22 @@ public sealed class WordPieceTokenizer
             var entries = model.GetProperty("vocab").EnumerateObject().Select(p => (Piece: p.Name, Id: p.Value.GetInt32())).ToArray();
             var vocabulary = new string[entries.Length == 0 ? 0 : entries.Max(e => e.Id) + 1];
             foreach (var (piece, id) in entries)
-                vocabulary[id] = id >= 0 ? piece : throw new ModelFormatException(path, $"the piece '{piece}' has a negative id");
+                vocabulary[id >= 0 ? id : throw new ModelFormatException(path, $"the piece '{piece}' has a negative id")] = piece;
             if (vocabulary.Length == 0 || vocabulary.Any(p => p is null))
                 throw new ModelFormatException(path, "the WordPiece vocabulary is empty or its ids have gaps");
-            bool lowerCase = true, splitCjk = true;
-            bool? stripAccents = null;
-            if (root.TryGetProperty("normalizer", out var normalizer) && normalizer.ValueKind == JsonValueKind.Object)
-            {
-                if (normalizer.TryGetProperty("lowercase", out var lower) && lower.ValueKind is JsonValueKind.True or JsonValueKind.False) lowerCase = lower.GetBoolean();
-                if (normalizer.TryGetProperty("strip_accents", out var strip) && strip.ValueKind is JsonValueKind.True or JsonValueKind.False) stripAccents = strip.GetBoolean();
-                if (normalizer.TryGetProperty("handle_chinese_chars", out var cjk) && cjk.ValueKind is JsonValueKind.True or JsonValueKind.False) splitCjk = cjk.GetBoolean();
-            }
-            return new WordPieceTokenizer(vocabulary, lowerCase, stripAccents, splitCjk, path);
+            var normalizer = root.TryGetProperty("normalizer", out var n) && n.ValueKind == JsonValueKind.Object ? n : default;
+            return new WordPieceTokenizer(vocabulary, Flag(normalizer, "lowercase") ?? true, Flag(normalizer, "strip_accents"), Flag(normalizer, "handle_chinese_chars") ?? true, path);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             throw new ModelFormatException(path, $"not a readable tokenizer.json: {e.Message}", e);
         }
     }
+
+    /// <summary>A true or false field of a JSON object; null when the object lacks it or it is not a boolean (HF writes null for "as lower-casing says").</summary>
+    private static bool? Flag(JsonElement settings, string name) =>
+        settings.ValueKind == JsonValueKind.Object && settings.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? value.GetBoolean() : null;
 
     /// <summary>The text's pieces, without <c>[CLS]</c> and <c>[SEP]</c>.</summary>
     public List<int> Tokenize(string text)

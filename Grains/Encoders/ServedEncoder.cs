@@ -8,13 +8,13 @@ using static TorchSharp.torch;
 namespace Cluster.Grains.Encoders;
 
 /// <summary>
-/// The silo's embedding model (<see cref="ClusterSiloOptions.EmbeddingModel"/>): its config,
-/// tokenizer and pooling, read and checked when the silo starts, and the layers of each stage,
+/// The silo's embedding model (<see cref="ClusterSiloOptions.EmbeddingModel"/>): its files, read
+/// and checked when the silo starts (<see cref="EncoderFiles"/>), and the layers of each stage,
 /// loaded when that stage's grain first runs here, with the batcher that gathers its passes.
 /// </summary>
 public sealed class ServedEncoder : IDisposable
 {
-    private readonly EncoderWeights _weights;
+    private readonly EncoderFiles _files;
     private readonly IReadOnlyList<LayerRange> _ranges;
     private readonly ConcurrentDictionary<int, Lazy<EncoderBatcher>> _batchers = new();
     private readonly int _maxBatchTokens;
@@ -22,10 +22,7 @@ public sealed class ServedEncoder : IDisposable
     public ServedEncoder(ClusterSiloOptions options)
     {
         Directory = Path.GetFullPath(options.EmbeddingModel ?? throw new ArgumentException("no embedding model is configured", nameof(options)));
-        Config = EncoderConfig.Load(Path.Combine(Directory, "config.json"));
-        Tokenizer = WordPieceTokenizer.Load(Directory);
-        Pooling = SentencePooling.Load(Directory);
-        _weights = new EncoderWeights(Directory);
+        _files = EncoderFiles.Open(Directory);
         Id = options.EmbeddingModelName ?? Path.GetFileName(Directory.TrimEnd(Path.DirectorySeparatorChar));
         if (options.EmbeddingStages > Config.NumHiddenLayers)
             throw new ArgumentException($"--embedding-stages {options.EmbeddingStages}: the encoder in {Directory} has only {Config.NumHiddenLayers} layers");
@@ -35,14 +32,14 @@ public sealed class ServedEncoder : IDisposable
 
     public string Directory { get; }
     public string Id { get; }
-    public EncoderConfig Config { get; }
-    public WordPieceTokenizer Tokenizer { get; }
-    public SentencePooling Pooling { get; }
+    public EncoderConfig Config => _files.Config;
+    public WordPieceTokenizer Tokenizer => _files.Tokenizer;
+    public SentencePooling Pooling => _files.Pooling;
     public int StageCount => _ranges.Count;
-    public int Dimensions => Config.HiddenSize;
+    public int Dimensions => _files.Dimensions;
 
     /// <summary>The most tokens one input may have, [CLS] and [SEP] included.</summary>
-    public int MaxTokens => Config.MaxPositionEmbeddings;
+    public int MaxTokens => _files.MaxTokens;
 
     public static string StageKey(string model, int stage) => $"{model}/{stage}";
 
@@ -59,8 +56,7 @@ public sealed class ServedEncoder : IDisposable
 
     private EncoderBatcher Start(int stage, StageMetrics metrics)
     {
-        var layers = new BertEncoderStage(Config, _weights, _ranges[stage], ScalarType.Float32, CPU);
-        var runner = new EncoderStageRunner(layers, Pooling, Tokenizer.PadId, Dimensions);
+        var runner = _files.Stage(_ranges[stage], ScalarType.Float32);
         var batcher = new EncoderBatcher(runner.Run, _maxBatchTokens, $"encoder {Id} stage {stage}");
         var labels = new StageLabels(Id, Replica: 0, stage, _ranges[stage].ToString(), Device: "cpu");
         batcher.PassCompleted += (sequences, tokens, duration) => metrics.RecordEncoderPass(labels, sequences, tokens, duration);
@@ -70,6 +66,6 @@ public sealed class ServedEncoder : IDisposable
     public void Dispose()
     {
         foreach (var batcher in _batchers.Values.Where(b => b.IsValueCreated)) batcher.Value.Dispose();
-        _weights.Dispose();
+        _files.Dispose();
     }
 }

@@ -40,8 +40,13 @@ public static class ClusterSiloBuilderExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServingWindow>();
         builder.Services.AddSingleton<StageMetrics>();
-        // Read and checked now, so a bad directory stops the start naming the file.
-        if (options.EmbeddingModel is not null) builder.Services.AddSingleton(new ServedEncoder(options));
+        // Read and checked now, so a bad directory stops the start naming the file; registered
+        // through a factory so that the host disposes it (batcher threads stopped, file unmapped).
+        if (options.EmbeddingModel is not null)
+        {
+            var encoder = new ServedEncoder(options);
+            builder.Services.AddSingleton(_ => encoder);
+        }
         builder.Services.AddSingleton<SequenceMetrics>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StageWarmup>();
         builder.Services.AddPlacementDirector<PipelineStagePlacementStrategy, PipelineStagePlacementDirector>();
