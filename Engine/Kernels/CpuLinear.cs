@@ -41,16 +41,7 @@ public static unsafe class CpuLinear
         using var scope = NewDisposeScope();
         var input = x.contiguous(); // the same tensor when x already is
         var output = torch.empty(x.shape[0], weight.shape[0], ScalarType.Float32);
-        Multiply(new MatMulArguments
-        {
-            Weights = weight.dtype == ScalarType.Float32 ? (float*)TensorMemory.Pointer(weight) : null,
-            BFloat16Weights = weight.dtype == ScalarType.BFloat16 ? (ushort*)TensorMemory.Pointer(weight) : null,
-            Input = (float*)TensorMemory.Pointer(input),
-            Output = (float*)TensorMemory.Pointer(output),
-            Rows = (int)weight.shape[0],
-            Columns = (int)weight.shape[1],
-            Tokens = (int)x.shape[0],
-        });
+        new WeightMatrix(weight).Multiply((float*)TensorMemory.Pointer(input), (float*)TensorMemory.Pointer(output), (int)x.shape[0]);
         if (bias is not null)
         {
             using var one = 1.0.ToScalar(); // add_'s alpha, explicit and alive for the call (see Model/RmsNorm.cs)

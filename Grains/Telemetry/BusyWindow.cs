@@ -6,25 +6,16 @@ namespace Cluster.Grains.Telemetry;
 /// </summary>
 public sealed class BusyWindow(TimeSpan window, TimeProvider time)
 {
-    private readonly Queue<(long EndTicks, long BusyTicks)> _passes = new();
-    private readonly object _gate = new();
+    private readonly TimedValues<long> _passes = new(window, time); // each pass's length in ticks, stamped at its end
 
-    public TimeSpan Window { get; } = window;
+    public TimeSpan Window => _passes.Window;
 
-    public void Record(TimeSpan busy)
-    {
-        lock (_gate) _passes.Enqueue((time.GetUtcNow().UtcTicks, busy.Ticks));
-    }
+    public void Record(TimeSpan busy) => _passes.Record(busy.Ticks);
 
     public double Fraction()
     {
-        long now = time.GetUtcNow().UtcTicks, start = now - Window.Ticks, busy = 0;
-        lock (_gate)
-        {
-            while (_passes.TryPeek(out var oldest) && oldest.EndTicks < start) _passes.Dequeue();
-            foreach (var (end, length) in _passes)
-                busy += Math.Min(length, end - start); // a pass that began before the window counts only its part inside
-        }
+        // A pass that began before the window counts only its part inside.
+        long busy = _passes.Read((start, passes) => passes.Sum(p => Math.Min(p.Value, p.AtTicks - start)));
         return Math.Clamp((double)busy / Window.Ticks, 0, 1);
     }
 }

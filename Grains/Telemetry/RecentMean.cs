@@ -6,41 +6,15 @@ namespace Cluster.Grains.Telemetry;
 /// </summary>
 public sealed class RecentMean(TimeSpan window, TimeProvider time)
 {
-    private readonly Queue<(long AtTicks, double Value)> _values = new();
-    private readonly object _gate = new();
+    private readonly TimedValues<double> _values = new(window, time);
 
-    public TimeSpan Window { get; } = window;
+    public TimeSpan Window => _values.Window;
 
-    public void Record(double value)
-    {
-        long now = time.GetUtcNow().UtcTicks;
-        lock (_gate)
-        {
-            _values.Enqueue((now, value));
-            // Dropped here too, not only when read: nobody may read for days (the page switched off).
-            DropBefore(now - Window.Ticks);
-        }
-    }
+    public void Record(double value) => _values.Record(value);
 
     /// <summary>The mean over the window, or null when nothing was recorded in it.</summary>
-    public double? Mean()
-    {
-        long start = time.GetUtcNow().UtcTicks - Window.Ticks;
-        lock (_gate)
-        {
-            DropBefore(start);
-            return _values.Count == 0 ? null : _values.Average(v => v.Value);
-        }
-    }
+    public double? Mean() => _values.Read((_, values) => values.Any() ? values.Average(v => v.Value) : (double?)null);
 
     /// <summary>Values kept, for tests: at most what the window's recording rate leaves in it.</summary>
-    public int Count
-    {
-        get { lock (_gate) return _values.Count; }
-    }
-
-    private void DropBefore(long startTicks)
-    {
-        while (_values.TryPeek(out var oldest) && oldest.AtTicks < startTicks) _values.Dequeue();
-    }
+    public int Count => _values.Count;
 }
