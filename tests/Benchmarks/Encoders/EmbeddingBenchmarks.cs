@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Cluster.Engine.Encoders;
+using Cluster.TestSupport;
 
 namespace Cluster.Benchmarks.Encoders;
 
@@ -18,7 +19,7 @@ public class EmbeddingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _model = EmbeddingModel.Load(SharedModelPath("all-MiniLM-L6-v2-hf"));
+        _model = EmbeddingModel.Load(SharedModels.Path("all-MiniLM-L6-v2-hf"));
         string[] sentences =
         [
             "The quick brown fox jumps over the lazy dog near the river bank today.",
@@ -34,14 +35,4 @@ public class EmbeddingBenchmarks
 
     [GlobalCleanup]
     public void Cleanup() => _model.Dispose();
-
-    private static string SharedModelPath(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Cluster.sln")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "models", name));
-        }
-        throw new DirectoryNotFoundException("Cluster.sln not found above the benchmark; ../shared/models holds the model");
-    }
 }
