@@ -61,16 +61,16 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         _placement = stages[_key.Stage];
         _stageCount = stages.Count;
         _executor = await model.StartStageAsync(_placement.Layers, cancellationToken);
-        var labels = _labels = new StageLabels(_key.Model, _key.Replica, _key.Stage, $"{_placement.Layers.Start}-{_placement.Layers.End - 1}", model.Options.Device);
+        _labels = new StageLabels(_key.Model, _key.Replica, _key.Stage, $"{_placement.Layers.Start}-{_placement.Layers.End - 1}", model.Options.Device);
         bool last = _key.Stage + 1 == stages.Count;
         _pages = new SequencePages(new PagePool(_executor.PageCount, _executor.PageSize));
         _history = new StageHistory(last ? 0 : (long)model.Options.ActivationLogMb << 20);
         _leases = new StagePageLeases(_pages, TimeSpan.FromSeconds(model.Options.PageLeaseSeconds), _history, _sampling, time, SplitIntoGroups);
         if (!last)
-            _forwarder = new ActivationForwarder(_key.Stage, GrainFactory.GetGrain<IStageGrain>((_key with { Stage = _key.Stage + 1 }).ToString()), _history, labels, time);
-        _steps = new StageStepRunner(_key, _placement, _stageCount, _executor, _leases, _sampling, _history, _forwarder, labels, GrainFactory, time, logger);
+            _forwarder = new ActivationForwarder(_key.Stage, GrainFactory.GetGrain<IStageGrain>((_key with { Stage = _key.Stage + 1 }).ToString()), _history, _labels, time);
+        _steps = new StageStepRunner(_key, _placement, _stageCount, _executor, _leases, _sampling, _history, _forwarder, _labels, GrainFactory, time, logger);
         _wire = new StageWireCounters(serializer, model.Options.MeasureWireBytes);
-        _tracking = metrics.Track(labels, _executor, _pages.Snapshot, () => _history.LogBytes);
+        _tracking = metrics.Track(_labels, _executor, _pages.Snapshot, () => _history.LogBytes);
         _draining = drain.Track(_pages);
         var sweep = TimeSpan.FromSeconds(Math.Clamp(model.Options.PageLeaseSeconds / 4, 0.5, 15));
         // Interleaved like every call here (the grain is reentrant); the sweep touches state only between awaits.
