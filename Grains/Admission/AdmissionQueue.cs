@@ -7,13 +7,13 @@ namespace Cluster.Grains.Admission;
 /// The bounded queue new sequences wait in for KV pages, one per replica. It lives on the silo
 /// (not in a grain) because every sequence of a replica is placed on that replica's last-stage
 /// silo: the silo's queue is the replica's queue, with no extra hop. Sequences take turns in
-/// arrival order; only the one whose turn it is asks the stages for pages, so a large request at
-/// the head is not starved by small ones behind it. Past <see cref="ClusterSiloOptions.MaxQueuedRequests"/>
+/// arrival order, preempted ones at the front (<see cref="AdmissionLine"/>); only the one whose turn
+/// it is asks the stages for pages, so a large request at the head is not starved by small ones behind it. Past <see cref="ClusterSiloOptions.MaxQueuedRequests"/>
 /// waiting, a new request is refused at once with <see cref="ClusterOverloadedException"/>.
 /// </summary>
 public sealed class AdmissionQueue(SiloModel model)
 {
-    private readonly ConcurrentDictionary<(string Model, int Replica), Line> _lines = new();
+    private readonly ConcurrentDictionary<(string Model, int Replica), AdmissionLine> _lines = new();
     private long _preemptions;
     private long _refused;
     private int _running;
@@ -48,7 +48,7 @@ public sealed class AdmissionQueue(SiloModel model)
             Interlocked.Increment(ref _refused);
             throw new ClusterOverloadedException($"the silo of replica {replica} of {modelName} is shutting down; retry (another replica or the spare takes over)", TimeSpan.FromSeconds(1));
         }
-        var line = _lines.GetOrAdd((modelName, replica), _ => new Line());
+        var line = _lines.GetOrAdd((modelName, replica), _ => new AdmissionLine());
         int limit = model.Options.MaxQueuedRequests;
         if (!line.TryJoin(priority ? int.MaxValue : limit))
         {
@@ -57,50 +57,8 @@ public sealed class AdmissionQueue(SiloModel model)
                 $"replica {replica} of {modelName} is overloaded: {limit} requests already wait for KV pages; retry later",
                 TimeSpan.FromSeconds(Math.Max(1, model.Options.AdmissionTimeoutSeconds / 10)));
         }
-        try
-        {
-            await line.Turn.WaitAsync(cancellationToken).ConfigureAwait(true);
-        }
-        catch
-        {
-            line.Leave();
-            throw;
-        }
-        return new Turn(line);
+        return await line.WaitForTurnAsync(priority, cancellationToken).ConfigureAwait(true);
     }
 
     public void CountPreemption() => Interlocked.Increment(ref _preemptions);
-
-    private sealed class Line
-    {
-        private int _waiting;
-
-        public SemaphoreSlim Turn { get; } = new(1, 1);
-
-        public int Waiting => Volatile.Read(ref _waiting);
-
-        public bool TryJoin(int limit)
-        {
-            while (true)
-            {
-                int now = Volatile.Read(ref _waiting);
-                if (now >= limit) return false;
-                if (Interlocked.CompareExchange(ref _waiting, now + 1, now) == now) return true;
-            }
-        }
-
-        public void Leave() => Interlocked.Decrement(ref _waiting);
-    }
-
-    private sealed class Turn(Line line) : IDisposable
-    {
-        private int _done;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _done, 1) != 0) return;
-            line.Leave();
-            line.Turn.Release();
-        }
-    }
 }

@@ -108,6 +108,13 @@ public sealed class ClusterSiloOptions
     /// <summary>How long a new sequence waits for free pages before it fails.</summary>
     public double AdmissionTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Share of a stage's pages a new sequence must leave free when others hold pages there
+    /// (vLLM's watermark): sequences grow a page at a time as they generate, and admitting one
+    /// that leaves nothing to grow into would only preempt it, or another, at once.
+    /// </summary>
+    public double KvCacheWatermark { get; set; } = 0.01;
+
     /// <summary>How long a sequence waits for one step (a prefill chunk or a decode token) before it fails.</summary>
     public double StepTimeoutSeconds { get; set; } = 120;
 

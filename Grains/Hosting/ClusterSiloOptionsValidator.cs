@@ -34,6 +34,7 @@ public sealed class ClusterSiloOptionsValidator : IValidateOptions<ClusterSiloOp
         if (o.ExpectedSilos <= 0) problems.Add($"ExpectedSilos must be positive (is {o.ExpectedSilos})");
         if (o.Replicas <= 0) problems.Add($"Replicas must be positive (is {o.Replicas})");
         if (o.Replica is { } r && (r < 0 || r >= o.Replicas)) problems.Add($"Replica must be in 0..{o.Replicas - 1} (is {r})");
+        if (o.KvCacheWatermark is < 0 or >= 1) problems.Add($"KvCacheWatermark must be in [0, 1) (is {o.KvCacheWatermark})");
         if (o.AdmissionTimeoutSeconds < 0) problems.Add("AdmissionTimeoutSeconds must not be negative");
         if (o.StepTimeoutSeconds <= 0) problems.Add("StepTimeoutSeconds must be positive");
         if (o.MaxQueuedRequests < 0) problems.Add($"MaxQueuedRequests must not be negative (is {o.MaxQueuedRequests})");

@@ -19,6 +19,15 @@ public interface ISequenceGrain : IGrainWithStringKey
     [Alias("on-outcome")]
     Task OnStageOutcomeAsync(StageOutcome outcome);
 
+    /// <summary>
+    /// A stage ran out of pages and this is its newest running sequence: give way (free every page,
+    /// wait at the front of the admission queue, recompute the history when readmitted). Ignored
+    /// unless <paramref name="epoch"/> is the sequence's current attempt and it is running.
+    /// </summary>
+    [OneWay]
+    [Alias("give-way")]
+    Task GiveWayAsync(int epoch);
+
     /// <summary>Its silo, the page ids it holds on each stage (none once finished) and its token history.</summary>
     [Alias("status")]
     Task<SequenceStatus> GetStatusAsync();

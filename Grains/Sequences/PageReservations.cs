@@ -6,8 +6,10 @@ using Microsoft.Extensions.Logging;
 namespace Cluster.Grains.Sequences;
 
 /// <summary>
-/// The sequence's pages on every stage of its pipeline: reserved all at once before its first
-/// step (waiting, bounded, while a stage is short), kept alive by lease renewals between steps,
+/// The sequence's pages on every stage of its pipeline: at admission, pages for its history (the
+/// prompt, plus what it had generated when readmitted after preemption) on every stage or on none
+/// (waiting, bounded, while a stage is short); then the stages add a page at a time as its steps
+/// need one, and it learns of them with the token. Kept alive by lease renewals between steps,
 /// freed everywhere when it ends. A stage that already holds the pages (a replay) keeps them and
 /// says how much of the history they and its activation log hold.
 /// </summary>
@@ -23,47 +25,59 @@ internal sealed class PageReservations(SequenceState state, SequencePipeline pip
     public int[] LoggedTokens { get; private set; } = [];
 
     /// <summary>
-    /// Reserves on every stage, waiting (bounded) while any stage is short of pages. A stage that
-    /// already holds the sequence's pages keeps them (a replay) and just learns the new attempt.
+    /// Reserves the history's pages on every stage, waiting (bounded) while any stage is short: a
+    /// stage that cannot give them all frees what the others just gave, so no sequence holds pages
+    /// it cannot use while it waits. A stage that already holds the sequence's pages keeps them (a
+    /// replay) and just learns the new attempt. A request that could never fit, even alone, fails at once.
     /// </summary>
     public async Task ReserveEverywhereAsync(DateTime deadline, CancellationToken cancellationToken)
     {
         var stages = pipeline.Stages;
-        int tokens = state.ReservedTokens;
+        int tokens = state.HistoryTokens;
         if (Tables.Length != stages.Length) Tables = new int[stages.Length][];
         HeldTokens = new int[stages.Length];
         LoggedTokens = new int[stages.Length];
+        var fresh = new bool[stages.Length];
         for (int s = 0; s < stages.Length; s++)
         {
-            while (true)
+            fresh[s] = Tables[s] is null;
+            var reservation = await stages[s].ReservePagesAsync(state.Id, tokens, state.Epoch);
+            int needed = (state.ReservedTokens + reservation.PageSize - 1) / reservation.PageSize;
+            if (needed > reservation.PageCount)
             {
-                var reservation = await stages[s].ReservePagesAsync(state.Id, tokens, state.Epoch);
-                if (reservation.Granted)
-                {
-                    Tables[s] = reservation.PageIds;
-                    HeldTokens[s] = reservation.ComputedTokens;
-                    LoggedTokens[s] = reservation.LoggedTokens;
-                    break;
-                }
-                int needed = (tokens + reservation.PageSize - 1) / reservation.PageSize;
-                if (needed > reservation.PageCount)
-                {
-                    await FreeEverywhereAsync();
-                    throw new ArgumentException(
-                        $"the request needs {needed} KV pages ({tokens} tokens) on stage {s} of {state.Key.Model} replica {state.Key.Replica}, " +
-                        $"which has {reservation.PageCount} pages in all; shorten the prompt or max_tokens");
-                }
-                if (DateTime.UtcNow >= deadline)
-                {
-                    await FreeEverywhereAsync();
-                    throw new ClusterOverloadedException(
-                        $"no KV pages for {tokens} tokens on stage {s} of {state.Key.Model} replica {state.Key.Replica} " +
-                        $"({reservation.FreePages} of {reservation.PageCount} pages free) after waiting {options.AdmissionTimeoutSeconds} s",
-                        TimeSpan.FromSeconds(Math.Max(1, options.AdmissionTimeoutSeconds / 10)));
-                }
-                await Task.Delay(20, cancellationToken);
+                if (reservation.Granted) Tables[s] = reservation.PageIds;
+                await FreeEverywhereAsync();
+                throw new ArgumentException(
+                    $"the request needs {needed} KV pages ({state.ReservedTokens} tokens) on stage {s} of {state.Key.Model} replica {state.Key.Replica}, " +
+                    $"which has {reservation.PageCount} pages in all; shorten the prompt or max_tokens");
             }
+            if (reservation.Granted)
+            {
+                Tables[s] = reservation.PageIds;
+                HeldTokens[s] = reservation.ComputedTokens;
+                LoggedTokens[s] = reservation.LoggedTokens;
+                continue;
+            }
+            await FreeFreshAsync(s, fresh);
+            if (DateTime.UtcNow >= deadline)
+            {
+                await FreeEverywhereAsync();
+                throw new ClusterOverloadedException(
+                    $"no KV pages for {tokens} tokens on stage {s} of {state.Key.Model} replica {state.Key.Replica} " +
+                    $"({reservation.FreePages} of {reservation.PageCount} pages free) after waiting {options.AdmissionTimeoutSeconds} s",
+                    TimeSpan.FromSeconds(Math.Max(1, options.AdmissionTimeoutSeconds / 10)));
+            }
+            await Task.Delay(20, cancellationToken);
+            s = -1; // from the first stage again
         }
+    }
+
+    /// <summary>Adds the pages the stages grew the tables by for a step (what its report says).</summary>
+    public void Grew(int[]?[]? grown)
+    {
+        if (grown is null || grown.Length != Tables.Length) return;
+        for (int s = 0; s < grown.Length; s++)
+            if (grown[s] is { } added && Tables[s] is { } held) Tables[s] = [.. held, .. added];
     }
 
     /// <summary>Renews the pages' lease on every stage between steps (a long prefill elsewhere, a slow caller).</summary>
@@ -84,6 +98,19 @@ internal sealed class PageReservations(SequenceState state, SequencePipeline pip
         var frees = new List<Task>();
         for (int s = 0; s < held.Length; s++)
             if (held[s] is not null) frees.Add(FreeAsync(pipeline.Stages[s]));
+        await Task.WhenAll(frees);
+    }
+
+    /// <summary>Frees what stages before <paramref name="short"/> reserved just now (not what a replay found they kept).</summary>
+    private async Task FreeFreshAsync(int @short, bool[] fresh)
+    {
+        var frees = new List<Task>();
+        for (int s = 0; s < @short; s++)
+        {
+            if (!fresh[s] || Tables[s] is null) continue;
+            Tables[s] = null!;
+            frees.Add(FreeAsync(pipeline.Stages[s]));
+        }
         await Task.WhenAll(frees);
     }
 

@@ -44,6 +44,7 @@ internal sealed class PrefillDecodeDriver(SequenceState state, SequencePipeline 
     {
         if (state.Finished || state.Stream is not { } stream || outcome.Epoch != state.Epoch) return; // a report of an attempt a replay replaced
         state.LastProgress = DateTime.UtcNow;
+        pages.Grew(outcome.GrownPages);
         if (outcome.Error is { } error)
         {
             state.Finish(new InvalidOperationException($"sequence {state.Id}: {error}"));

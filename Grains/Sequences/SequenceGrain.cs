@@ -67,6 +67,7 @@ public sealed partial class SequenceGrain(
         await _pipeline.UseCurrentAsync(cancellationToken);
 
         var timeline = new SequenceTimeline(metrics, time, _state.Key.Model, _state.Key.Replica);
+        _admission.Track(timeline);
         timeline.Waiting();
         try
         {
@@ -109,16 +110,31 @@ public sealed partial class SequenceGrain(
         return _driver.OnOutcomeAsync(outcome);
     }
 
-    public Task<SequenceStatus> GetStatusAsync() =>
-        Task.FromResult(new SequenceStatus(local.SiloAddress.ToParsableString(), _pages.Tables, _state.Prompt, [.. _state.Outputs], _state.Finished) { Recoveries = _recovery.Count });
+    public Task GiveWayAsync(int epoch)
+    {
+        _admission.RequestGiveWay(epoch);
+        return Task.CompletedTask;
+    }
 
-    /// <summary>Waits for the next token, checking for a lost step every <see cref="ClusterSiloOptions.StallCheckSeconds"/> without a report.</summary>
+    public Task<SequenceStatus> GetStatusAsync() =>
+        Task.FromResult(new SequenceStatus(local.SiloAddress.ToParsableString(), _pages.Tables, _state.Prompt, [.. _state.Outputs], _state.Finished) { Recoveries = _recovery.Count, Preemptions = _admission.Preemptions });
+
+    /// <summary>
+    /// Waits for the next token, checking for a lost step every <see cref="ClusterSiloOptions.StallCheckSeconds"/>
+    /// without a report, and giving way first when a stage that ran out of pages asked it to:
+    /// preempted, it is readmitted later and replays its history, so the stream goes on with the next token.
+    /// </summary>
     private async Task<bool> WaitForTokensAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
+            if (_admission.GiveWayRequested && !_state.Finished)
+            {
+                await _admission.GiveWayAsync(cancellationToken);
+                await _driver.StartAttemptAsync();
+            }
             if (await _state.Stream!.WaitAsync(TimeSpan.FromSeconds(model.Options.StallCheckSeconds), cancellationToken) is { } more) return more;
-            await _recovery.CheckStalledAsync(cancellationToken);
+            if (!_admission.GiveWayRequested) await _recovery.CheckStalledAsync(cancellationToken);
         }
     }
 

@@ -41,7 +41,10 @@ internal sealed class SequenceState(SequenceKey key)
 
     public bool Finished { get; private set; }
 
-    /// <summary>Positions that get K/V: the last sampled token is streamed but never computed.</summary>
+    /// <summary>The tokens an attempt sends as prefill: the prompt and every token streamed so far.</summary>
+    public int HistoryTokens => Prompt.Length + Outputs.Count;
+
+    /// <summary>Positions that get K/V by the end: the last sampled token is streamed but never computed.</summary>
     public int ReservedTokens => Prompt.Length + MaxTokens - 1;
 
     /// <summary>Takes the request, checked against the model first: a bad one gets a clear error, never a queue slot.</summary>

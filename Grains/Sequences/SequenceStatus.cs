@@ -11,4 +11,7 @@ public sealed record SequenceStatus(
 {
     /// <summary>Replays the sequence made (a stage's silo died, or a step went unanswered).</summary>
     [Id(5)] public int Recoveries { get; init; }
+
+    /// <summary>Times the sequence gave way to others (a stage ran out of pages) and recomputed its history.</summary>
+    [Id(6)] public int Preemptions { get; init; }
 }

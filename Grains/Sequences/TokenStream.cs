@@ -10,6 +10,7 @@ namespace Cluster.Grains.Sequences;
 internal sealed class TokenStream
 {
     private readonly Channel<GeneratedToken> _channel = Channel.CreateUnbounded<GeneratedToken>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private CancellationTokenSource? _waiting;
 
     public void Write(GeneratedToken token) => _channel.Writer.TryWrite(token);
 
@@ -19,12 +20,14 @@ internal sealed class TokenStream
 
     /// <summary>
     /// Waits for tokens: true when there are some, false when the stream is over, null when
-    /// <paramref name="stall"/> passed without either (steps travel one-way: a lost one is noticed only so).
+    /// <paramref name="stall"/> passed without either (steps travel one-way: a lost one is noticed
+    /// only so) or <see cref="Interrupt"/> was called.
     /// </summary>
     public async Task<bool?> WaitAsync(TimeSpan stall, CancellationToken cancellationToken)
     {
         using var stalled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stalled.CancelAfter(stall);
+        _waiting = stalled;
         try
         {
             return await _channel.Reader.WaitToReadAsync(stalled.Token);
@@ -33,5 +36,12 @@ internal sealed class TokenStream
         {
             return null;
         }
+        finally
+        {
+            _waiting = null;
+        }
     }
+
+    /// <summary>Ends the current wait early (the grain has something to do first: give way to another sequence).</summary>
+    public void Interrupt() => _waiting?.Cancel();
 }

@@ -65,7 +65,8 @@ public sealed partial class StageGrain(SiloModel model, PipelinePlanView plans, 
         bool last = _key.Stage + 1 == stages.Count;
         _pages = new SequencePages(new PagePool(_executor.PageCount, _executor.PageSize));
         _history = new StageHistory(last ? 0 : (long)model.Options.ActivationLogMb << 20);
-        _leases = new StagePageLeases(_pages, TimeSpan.FromSeconds(model.Options.PageLeaseSeconds), _history, _sampling, time, SplitIntoGroups);
+        _leases = new StagePageLeases(_pages, TimeSpan.FromSeconds(model.Options.PageLeaseSeconds), model.Options.KvCacheWatermark, _history, _sampling, time,
+            SplitIntoGroups, held => metrics.RecordSequencePages(_labels, held));
         if (!last)
             _forwarder = new ActivationForwarder(_key.Stage, GrainFactory.GetGrain<IStageGrain>((_key with { Stage = _key.Stage + 1 }).ToString()), _history, _labels, time);
         _steps = new StageStepRunner(_key, _placement, _stageCount, _executor, _leases, _sampling, _history, _forwarder, _labels, GrainFactory, time, logger);

@@ -47,6 +47,13 @@ public sealed record StageMessage
     /// </summary>
     [Id(8)] public int[]? ComputeFrom { get; init; }
 
+    /// <summary>
+    /// Pages stages added to the sequence's tables for this step, by stage index (null where a
+    /// stage added none; null in all when none did): the sequence learns of its pages' growth
+    /// with the token, without a round trip of its own.
+    /// </summary>
+    [Id(9)] public int[]?[]? GrownPages { get; init; }
+
     /// <summary>When the sender handed the message to Orleans (UTC ticks), for the hop-latency histogram.</summary>
     [Id(20)] public long SentAtTicks { get; init; }
 

@@ -27,6 +27,9 @@ public sealed record StageOutcome
     /// <summary>The attempt (<see cref="StageMessage.Epoch"/>) of the step: reports of an older one are ignored.</summary>
     [Id(7)] public int Epoch { get; init; }
 
+    /// <summary>Pages the stages added to the sequence's tables for the step (<see cref="StageMessage.GrownPages"/>).</summary>
+    [Id(8)] public int[]?[]? GrownPages { get; init; }
+
     /// <summary>When the last stage sent the report (UTC ticks), for its hop-latency histogram.</summary>
     [Id(20)] public long SentAtTicks { get; init; }
 

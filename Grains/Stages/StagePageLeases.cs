@@ -3,18 +3,30 @@ using Cluster.Engine.Paging;
 namespace Cluster.Grains.Stages;
 
 /// <summary>
-/// The sequences that hold pages on a stage: reservation (all pages or none), the attempt number
-/// each sequence last reserved under (steps of an older attempt are stale), the steps still in the
-/// executor (their pages go back only after them), and the lease that reclaims the pages of a
-/// sequence whose grain died with its silo. Releasing a sequence forgets all a stage knew of it:
-/// pages, lease, history and sampling state.
+/// The sequences that hold pages on a stage: reservation (all pages or none, leaving the
+/// watermark free for the running ones), growth a page at a time as a sequence's steps need it,
+/// the choice of whom to preempt when the pool runs dry (the newest running sequence, as vLLM),
+/// the attempt number each sequence last reserved under (steps of an older attempt are stale), the
+/// steps still in the executor (their pages go back only after them), and the lease that reclaims
+/// the pages of a sequence whose grain died with its silo. Releasing a sequence forgets all a
+/// stage knew of it: pages, lease, history and sampling state.
 /// </summary>
-internal sealed class StagePageLeases(SequencePages pages, TimeSpan lease, StageHistory history, StageSampling sampling, TimeProvider time, Action sequencesChanged)
+internal sealed class StagePageLeases(
+    SequencePages pages, TimeSpan lease, double watermark, StageHistory history, StageSampling sampling, TimeProvider time, Action sequencesChanged, Action<int> pagesReleased)
 {
+    /// <summary>How long a sequence asked to give way is not asked again: long enough for its grain to free its pages everywhere.</summary>
+    private static readonly TimeSpan PreemptionPatience = TimeSpan.FromSeconds(5);
+
     private readonly LeaseTable _leases = new(lease);
     private readonly Dictionary<string, int> _inFlight = [];
     private readonly HashSet<string> _freeWhenIdle = [];
     private readonly Dictionary<string, int> _epochs = [];
+    private readonly Dictionary<string, long> _arrivals = [];
+    private readonly HashSet<string> _running = [];
+    private readonly Dictionary<string, DateTimeOffset> _givingWay = [];
+    private readonly List<TaskCompletionSource> _pageWaiters = [];
+    private readonly int _watermarkPages = (int)(watermark * pages.Pool.Capacity);
+    private long _lastArrival;
 
     public TimeSpan Lease => _leases.Lease;
 
@@ -25,10 +37,19 @@ internal sealed class StagePageLeases(SequencePages pages, TimeSpan lease, Stage
     {
         // Freed while a step still ran, and reserved again before it ended (a preempted sequence
         // back in its turn): keep the pages, but count nothing in them as computed.
-        if (_freeWhenIdle.Remove(sequenceId)) history.Forget(sequenceId);
-        bool granted = pages.TryReserve(sequenceId, totalTokens);
+        bool readmitted = _freeWhenIdle.Remove(sequenceId);
+        if (readmitted) history.Forget(sequenceId);
+        bool arrives = readmitted || !pages.Has(sequenceId);
+        bool granted = (!arrives || LeavesWatermark(totalTokens)) && pages.TryReserve(sequenceId, totalTokens);
         if (granted)
         {
+            if (arrives)
+            {
+                // The newest to arrive is the first to give way; a readmitted sequence is new again (vLLM's order).
+                _arrivals[sequenceId] = ++_lastArrival;
+                _running.Remove(sequenceId);
+                _givingWay.Remove(sequenceId);
+            }
             sequencesChanged();
             _epochs[sequenceId] = Math.Max(epoch, _epochs.GetValueOrDefault(sequenceId));
             _leases.Renew(sequenceId, time.GetUtcNow());
@@ -39,6 +60,60 @@ internal sealed class StagePageLeases(SequencePages pages, TimeSpan lease, Stage
             ComputedTokens = granted ? history.Computed(sequenceId) : 0,
             LoggedTokens = granted ? history.Logged(sequenceId) : 0,
         };
+    }
+
+    /// <summary>
+    /// Makes the sequence's table hold <paramref name="totalTokens"/> tokens, a page at a time as
+    /// its steps reach the end of its last page: the page ids added (none when it held them
+    /// already), or null when the pool has none to give.
+    /// </summary>
+    public int[]? TryGrow(string sequenceId, int totalTokens)
+    {
+        int before = pages.GetTable(sequenceId).PageCount;
+        if (!pages.TryReserve(sequenceId, totalTokens)) return null;
+        var table = pages.GetTable(sequenceId).Pages;
+        if (table.Count == before) return [];
+        var added = new int[table.Count - before];
+        for (int i = 0; i < added.Length; i++) added[i] = table[before + i];
+        return added;
+    }
+
+    /// <summary>Whether the sequence is the only one holding pages here (then nobody can give way to it).</summary>
+    public bool HoldsAlone(string sequenceId) => pages.SequenceCount == 1 && pages.Has(sequenceId);
+
+    /// <summary>
+    /// Whom to preempt when the pool is dry: the newest running sequence (it has run a step since
+    /// its reservation; one still reserving across the pipeline is not running yet). Null while a
+    /// sequence asked lately has not yet freed its pages (asking another too would preempt more
+    /// than the pool needs), or when there is none to ask.
+    /// </summary>
+    public string? NewestRunning()
+    {
+        var now = time.GetUtcNow();
+        foreach (var asked in _givingWay.Values)
+            if (now - asked < PreemptionPatience) return null;
+        string? newest = null;
+        foreach (var sequenceId in _running)
+        {
+            if (_freeWhenIdle.Contains(sequenceId)) continue;
+            if (newest is null || _arrivals[sequenceId] > _arrivals[newest]) newest = sequenceId;
+        }
+        return newest;
+    }
+
+    /// <summary>The sequence has been asked to give way; returns the attempt it was asked under.</summary>
+    public int AskedToGiveWay(string sequenceId)
+    {
+        _givingWay[sequenceId] = time.GetUtcNow();
+        return _epochs.GetValueOrDefault(sequenceId);
+    }
+
+    /// <summary>Completes when pages go back to the pool, or after <paramref name="timeout"/>.</summary>
+    public Task WaitForFreePagesAsync(TimeSpan timeout)
+    {
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pageWaiters.Add(waiter);
+        return Task.WhenAny(waiter.Task, Task.Delay(timeout, time));
     }
 
     public void Free(string sequenceId)
@@ -69,7 +144,11 @@ internal sealed class StagePageLeases(SequencePages pages, TimeSpan lease, Stage
     /// <summary>Sent under an attempt older than the one the sequence last reserved under: a replay has begun since.</summary>
     public bool IsStale(string sequenceId, int epoch) => epoch < _epochs.GetValueOrDefault(sequenceId);
 
-    public void StepStarted(string sequenceId) => _inFlight[sequenceId] = _inFlight.GetValueOrDefault(sequenceId) + 1;
+    public void StepStarted(string sequenceId)
+    {
+        _inFlight[sequenceId] = _inFlight.GetValueOrDefault(sequenceId) + 1;
+        _running.Add(sequenceId);
+    }
 
     public void StepDone(string sequenceId)
     {
@@ -97,10 +176,19 @@ internal sealed class StagePageLeases(SequencePages pages, TimeSpan lease, Stage
         return expired;
     }
 
+    private bool LeavesWatermark(int totalTokens) =>
+        pages.SequenceCount == 0 || pages.FreePages - PageTable.PagesFor(totalTokens, pages.Pool.PageSize) >= _watermarkPages;
+
     private void Release(string sequenceId)
     {
+        if (pages.TryGetTable(sequenceId, out var table)) pagesReleased(table.PageCount);
         pages.Free(sequenceId);
         sequencesChanged();
+        _arrivals.Remove(sequenceId);
+        _running.Remove(sequenceId);
+        _givingWay.Remove(sequenceId);
+        foreach (var waiter in _pageWaiters) waiter.TrySetResult();
+        _pageWaiters.Clear();
         sampling.Forget(sequenceId);
         _epochs.Remove(sequenceId);
         _leases.Forget(sequenceId);

@@ -35,7 +35,7 @@ internal sealed partial class StageStepRunner(
             await FailAsync(message, refusal);
             return;
         }
-        if (!leases.TryGetTable(message.SequenceId, out var table))
+        if (!leases.TryGetTable(message.SequenceId, out _))
         {
             LogDropped(logger, key.ToString(), message.SequenceId);
             return;
@@ -52,6 +52,9 @@ internal sealed partial class StageStepRunner(
         StageResult? result = null;
         if (first < end)
         {
+            if (await GrowAsync(message, end) is not { } grown) return;
+            if (grown.Length > 0) message = WithGrownPages(message, grown);
+            if (!leases.TryGetTable(message.SequenceId, out var table)) return; // freed while it waited for a page
             var work = new StageWork
             {
                 SequenceId = message.SequenceId,
@@ -90,6 +93,58 @@ internal sealed partial class StageStepRunner(
         history.Record(message.SequenceId, first, end, result?.Hidden);
         if (forwarder is not null) await ForwardAsync(forwarder, message, first, result?.Hidden);
         else await ReportAsync(message, end, result?.Token);
+    }
+
+    /// <summary>
+    /// Gives the sequence the pages its step writes into: the page ids added (usually none; one
+    /// when the step crosses into a new page), or null when the step must not go on. When the
+    /// pool is dry, the newest running sequence is asked to give way (preemption by recompute: its
+    /// grain frees its pages everywhere and readmits it later) and the step waits for pages; when
+    /// the newest is this sequence itself, the step is dropped, since its grain will replay it.
+    /// </summary>
+    private async Task<int[]?> GrowAsync(StageMessage message, int end)
+    {
+        string sequenceId = message.SequenceId;
+        while (true)
+        {
+            if (leases.TryGrow(sequenceId, end) is { } grown) return grown;
+            if (leases.HoldsAlone(sequenceId))
+            {
+                await FailAsync(message, $"stage {key} cannot hold the sequence's {end} tokens: its {executor.PageCount} KV pages of {executor.PageSize} tokens are all this sequence's; shorten the prompt or max_tokens, or give the stage more KV memory");
+                return null;
+            }
+            if (leases.NewestRunning() is { } victim)
+            {
+                LogAskingToGiveWay(logger, key.ToString(), victim, sequenceId);
+                _ = AskToGiveWayAsync(victim, leases.AskedToGiveWay(victim));
+                if (victim == sequenceId) return null;
+            }
+            await leases.WaitForFreePagesAsync(PageWait);
+            if (!leases.Holds(sequenceId) || leases.IsStale(sequenceId, message.Epoch)) return null; // preempted meanwhile
+        }
+    }
+
+    /// <summary>How long a step waiting for pages waits before it looks again at whom to ask.</summary>
+    private static readonly TimeSpan PageWait = TimeSpan.FromSeconds(1);
+
+    private async Task AskToGiveWayAsync(string sequenceId, int epoch)
+    {
+        try
+        {
+            await Sequence(sequenceId).GiveWayAsync(epoch);
+        }
+        catch (Exception e)
+        {
+            LogGiveWayFailed(logger, key.ToString(), sequenceId, e.Message); // a gone grain's pages come back with its lease
+        }
+    }
+
+    /// <summary>The step, telling the sequence of the pages this stage added for it (it learns of them with the token).</summary>
+    private StageMessage WithGrownPages(StageMessage message, int[] grown)
+    {
+        var all = message.GrownPages is { } earlier ? (int[]?[])earlier.Clone() : new int[]?[stageCount];
+        all[key.Stage] = grown;
+        return message with { GrownPages = all };
     }
 
     /// <summary>Why the step must not run here at all, if it must not.</summary>
@@ -135,6 +190,7 @@ internal sealed partial class StageStepRunner(
             TopTokenIds = token?.TopLogprobs.Select(t => t.TokenId).ToArray() ?? [],
             TopLogprobs = token?.TopLogprobs.Select(t => t.Logprob).ToArray() ?? [],
             Epoch = message.Epoch,
+            GrownPages = message.GrownPages,
             SentAtTicks = time.GetUtcNow().UtcTicks,
             From = labels,
         });

@@ -60,9 +60,15 @@ public sealed class SequenceMetrics
 
     public void Admitted(string model, int replica, TimeSpan queued)
     {
-        _running.Add(1, Tags(model, replica));
-        _window.Running(model, replica, +1);
+        Running(model, replica, +1);
         _queueTime.Record(queued.TotalSeconds, Tags(model, replica));
+    }
+
+    /// <summary>A sequence starts (+1) or stops (-1) running: admitted, preempted, readmitted.</summary>
+    public void Running(string model, int replica, int delta)
+    {
+        _running.Add(delta, Tags(model, replica));
+        _window.Running(model, replica, delta);
     }
 
     /// <param name="sinceArrival">time to first token: the wait for pages and the prefill.</param>
@@ -81,16 +87,16 @@ public sealed class SequenceMetrics
 
     public void Preempted(string model, int replica) => _preemptions.Add(1, Tags(model, replica));
 
-    /// <param name="admitted">whether the sequence was running (holds one of the running count).</param>
+    /// <param name="admitted">whether the sequence was ever admitted (a refused one never was).</param>
     /// <param name="decode">first token to last, when there was a first token.</param>
     /// <param name="tokens">tokens the sequence generated.</param>
-    public void Finished(string model, int replica, string reason, bool admitted, TimeSpan? decode, int tokens = 0)
+    /// <param name="running">whether it holds one of the running count now (a preempted one waiting again does not).</param>
+    public void Finished(string model, int replica, string reason, bool admitted, TimeSpan? decode, int tokens = 0, bool running = true)
     {
         var tags = Tags(model, replica);
         if (admitted)
         {
-            _running.Add(-1, tags);
-            _window.Running(model, replica, -1);
+            if (running) Running(model, replica, -1);
             _window.Finished(model, replica, decode is { } between && tokens >= 2 ? between / (tokens - 1) : null);
         }
         if (decode is { } d) _decodeTime.Record(d.TotalSeconds, tags);

@@ -5,7 +5,8 @@ namespace Cluster.Grains.Telemetry;
 /// <summary>
 /// One sequence's way through the serving phases (waiting for pages, prefill, decode), turned
 /// into the serving metrics as each phase ends; it keeps the running/waiting gauges balanced
-/// whatever way the sequence ends.
+/// whatever way the sequence ends. A preempted sequence is waiting again until it is readmitted,
+/// as vLLM counts it.
 /// </summary>
 public sealed class SequenceTimeline(SequenceMetrics metrics, TimeProvider time, string model, int replica)
 {
@@ -16,6 +17,7 @@ public sealed class SequenceTimeline(SequenceMetrics metrics, TimeProvider time,
     private int _tokens;
     private bool _waiting;
     private bool _running;
+    private bool _admittedOnce;
     private FinishReason? _finish;
 
     public void Waiting()
@@ -29,7 +31,26 @@ public sealed class SequenceTimeline(SequenceMetrics metrics, TimeProvider time,
         _admitted = time.GetTimestamp();
         StopWaiting();
         _running = true;
+        _admittedOnce = true;
         metrics.Admitted(model, replica, time.GetElapsedTime(_arrived, _admitted));
+    }
+
+    /// <summary>Preempted: its pages are gone and it waits for them again.</summary>
+    public void Preempted()
+    {
+        if (!_running) return;
+        _running = false;
+        metrics.Running(model, replica, -1);
+        Waiting();
+    }
+
+    /// <summary>A preempted sequence holds pages again and runs on.</summary>
+    public void Readmitted()
+    {
+        if (_running) return;
+        StopWaiting();
+        _running = true;
+        metrics.Running(model, replica, +1);
     }
 
     /// <summary>A request that never got its pages.</summary>
@@ -54,8 +75,9 @@ public sealed class SequenceTimeline(SequenceMetrics metrics, TimeProvider time,
 
     public void Finished(bool cancelled)
     {
-        if (!_running) return;
-        _running = false;
+        if (!_admittedOnce) return; // refused: counted as such
+        _admittedOnce = false;
+        StopWaiting();
         string reason = _finish switch
         {
             FinishReason.Stop => "stop",
@@ -63,7 +85,8 @@ public sealed class SequenceTimeline(SequenceMetrics metrics, TimeProvider time,
             _ => cancelled ? "cancelled" : "error",
         };
         var decode = _firstToken == 0 ? (TimeSpan?)null : time.GetElapsedTime(_firstToken, _lastToken);
-        metrics.Finished(model, replica, reason, admitted: true, decode, _tokens);
+        metrics.Finished(model, replica, reason, admitted: true, decode, _tokens, running: _running);
+        _running = false;
     }
 
     private void StopWaiting()

@@ -22,6 +22,7 @@ public sealed class StageMetrics
     private readonly Histogram<int> _batchTokens;
     private readonly Histogram<double> _forward;
     private readonly Histogram<double> _hop;
+    private readonly Histogram<int> _sequencePages;
     private readonly TimeProvider _time;
 
     public StageMetrics(IMeterFactory meters, TimeProvider time, ServingWindow serving)
@@ -37,6 +38,8 @@ public sealed class StageMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets.ForwardSeconds });
         _hop = meter.CreateHistogram("cluster.stage.hop.duration", "s", "From a stage sending its activations to the next stage receiving them",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets.HopSeconds });
+        _sequencePages = meter.CreateHistogram("cluster.stage.sequence.pages", "{page}", "KV pages a sequence held on the stage when it released them (pages grow with the tokens)",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = Buckets.SequencePages });
         meter.CreateObservableGauge("cluster.stage.queue.depth", () => Observe(p => (long)p.Executor.QueueDepth), "{message}", "Steps received and not yet in a forward pass");
         meter.CreateObservableGauge("cluster.stage.busy_ratio", () => Observe(p => p.Busy.Fraction()), "1", "Fraction of the last 10 s spent in forward passes");
         meter.CreateObservableGauge("cluster.stage.pages.used", () => Observe(p => (long)p.Pages().UsedPages), "{page}", "KV pages held by sequences");
@@ -75,6 +78,9 @@ public sealed class StageMetrics
         _batchTokens.Record((int)Math.Min(int.MaxValue, tokens), tags);
         _forward.Record(elapsed.TotalSeconds, tags);
     }
+
+    /// <summary>Records the pages a sequence held on a stage when they went back to the pool.</summary>
+    public void RecordSequencePages(StageLabels labels, int pages) => _sequencePages.Record(pages, labels.Tags());
 
     /// <summary>Records the hop that delivered a message sent at <paramref name="sentAtTicks"/> (UTC), under the sender's labels.</summary>
     public void RecordHop(StageLabels sender, long sentAtTicks)

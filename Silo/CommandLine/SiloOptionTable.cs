@@ -75,6 +75,7 @@ public static class SiloOptionTable
         Bound("--directory-lease", "Cluster:DirectoryLeaseSeconds", Membership, "seconds after a silo's death before the grains it hosted are activated elsewhere"),
         Bound("--max-message-body-mb", "Cluster:MaxMessageBodyMb", Membership, "Orleans' message body limit, raised for long prefill chunks (set the client's the same)"),
 
+        Bound("--kv-cache-watermark", "Cluster:KvCacheWatermark", Reliability, "share of a stage's pages a new sequence must leave free for the running ones to grow into (pages are taken as tokens are generated; a stage that runs dry preempts its newest sequence)"),
         Bound("--admission-timeout", "Cluster:AdmissionTimeoutSeconds", Reliability, "seconds a new sequence waits for free pages before it fails"),
         Bound("--max-queued", "Cluster:MaxQueuedRequests", Reliability, "new sequences of one replica that may wait for pages; one more is refused (429)"),
         Bound("--step-timeout", "Cluster:StepTimeoutSeconds", Reliability, "seconds a sequence waits for one step before it fails"),

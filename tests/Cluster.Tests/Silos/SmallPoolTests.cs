@@ -20,7 +20,7 @@ public sealed class SmallPoolTests(SmallPoolFixture cluster) : IClassFixture<Sma
         new(Requests.Prompt(seed, promptLength, cluster.Source.Config.VocabSize), SamplingSettings.Greedy with { MaxTokens = maxTokens, IgnoreEos = true });
 
     [Fact]
-    public async Task Generate_WhenStreaming_HoldsItsPagesOnEveryStageOfItsReplica()
+    public async Task Generate_WhenStreaming_HoldsPagesOnEveryStageOfItsReplica()
     {
         using var timeout = new CancellationTokenSource(Bound);
         var key = SequenceKey.Parse(await Router.OpenSequenceAsync(timeout.Token));
@@ -30,7 +30,10 @@ public sealed class SmallPoolTests(SmallPoolFixture cluster) : IClassFixture<Sma
         Assert.True(await stream.MoveNextAsync());
         var status = await sequence.GetStatusAsync();
 
-        Assert.Equal([7, 7], status.PageTables.Select(t => t.Length)); // 20 + 30 - 1 positions in pages of 8, on both stages
+        // Pages are taken as tokens come: the prompt's 20 positions in pages of 8, and at most the
+        // 20 + 30 - 1 positions of the whole sequence; on both stages.
+        Assert.Equal(2, status.PageTables.Length);
+        Assert.All(status.PageTables, t => Assert.InRange(t.Length, 3, 7));
         int tokens = 1;
         while (await stream.MoveNextAsync()) tokens++;
         Assert.Equal(30, tokens);
