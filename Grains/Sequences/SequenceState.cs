@@ -65,6 +65,8 @@ internal sealed class SequenceState(SequenceKey key)
         if (request.PromptTokenIds.Length == 0) throw new ArgumentException("the prompt is empty");
         foreach (int id in request.PromptTokenIds.Concat(request.ResumeFrom))
             if (id < 0 || id >= config.VocabSize) throw new ArgumentException($"token {id} is outside the vocabulary of {config.VocabSize}");
+        foreach (int id in request.Sampling.StopTokenIds)
+            if (id < 0 || id >= config.VocabSize) throw new ArgumentException($"stop token {id} is outside the vocabulary of {config.VocabSize}");
         if (request.PromptTokenIds.Length >= config.MaxPositionEmbeddings)
             throw new ArgumentException($"the prompt's {request.PromptTokenIds.Length} tokens leave no room in the context window of {config.MaxPositionEmbeddings}");
         if (request.Sampling.Problem() is { } problem) throw new ArgumentException(problem);

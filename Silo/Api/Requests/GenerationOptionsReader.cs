@@ -33,6 +33,7 @@ public static class GenerationOptionsReader
             TopLogprobs = topLogprobs ?? 0,
             Logprobs = topLogprobs is not null,
             IgnoreEos = body.Bool("ignore_eos") ?? false,
+            StopTokenIds = body.TokenIds("stop_token_ids") ?? [],
         };
         try
         {

@@ -59,6 +59,16 @@ public sealed class RequestReader
         return i >= min && i <= max ? (int)i : throw ApiException.BadRequest($"{name} must be in [{min}, {max}], got {i}", name);
     }
 
+    /// <summary>An array of non-negative integers (token ids: vLLM's <c>stop_token_ids</c>).</summary>
+    public int[]? TokenIds(string name)
+    {
+        if (Element(name) is not { } v) return null;
+        if (v.ValueKind != JsonValueKind.Array) throw WrongType(name, "an array of token ids", v);
+        return v.EnumerateArray().Select((e, i) => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int id) && id >= 0
+            ? id
+            : throw WrongType($"{name}[{i}]", "a token id (a non-negative integer)", e)).ToArray();
+    }
+
     /// <summary>A field OpenAI lets be one string or an array of strings (prompt, stop).</summary>
     public string[]? Strings(string name)
     {

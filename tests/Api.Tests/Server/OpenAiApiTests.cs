@@ -51,6 +51,20 @@ public sealed class OpenAiApiTests(SiloServer server) : IClassFixture<SiloServer
     }
 
     [SharedModelFact]
+    public async Task Completions_WhenAStopTokenIdIsGenerated_EndsThereWithStop()
+    {
+        var golden = JsonNode.Parse(await File.ReadAllTextAsync(SharedModels.Path("stories260K", "golden-greedy-once-upon-a-time.json")))!;
+        var generated = golden["generated_ids"]!.AsArray().Select(t => t!.GetValue<int>()).ToArray();
+
+        var response = await PostAsync("/v1/completions", new { model = Model, prompt = "Once upon a time", max_tokens = 60, temperature = 0, stop_token_ids = new[] { generated[6] } });
+
+        var choice = response.Body["choices"]![0]!;
+        Assert.Equal("stop", choice["finish_reason"]!.GetValue<string>());
+        Assert.Equal(Array.IndexOf(generated, generated[6]) + 1, response.Body["usage"]!["completion_tokens"]!.GetValue<int>());
+        Assert.StartsWith(choice["text"]!.GetValue<string>(), golden["text"]!.GetValue<string>()["Once upon a time".Length..]);
+    }
+
+    [SharedModelFact]
     public async Task Completions_WhenStopStringSpansTokens_EndsBeforeItWithStop()
     {
         // The greedy story reads "... a little girl named Lily."; "girl na" covers parts of two tokens.
@@ -134,6 +148,8 @@ public sealed class OpenAiApiTests(SiloServer server) : IClassFixture<SiloServer
         { "/v1/completions", "{\"model\": \"stories260k\", \"prompt\": \"x\", \"max_tokens\": 2.5}", HttpStatusCode.BadRequest, "max_tokens must be an integer" },
         { "/v1/completions", "{\"model\": \"stories260k\", \"prompt\": \"x\", \"n\": 2}", HttpStatusCode.BadRequest, "n must be 1" },
         { "/v1/completions", "{\"model\": \"stories260k\", \"prompt\": \"x\", \"stop\": 5}", HttpStatusCode.BadRequest, "stop must be a string or an array" },
+        { "/v1/completions", "{\"model\": \"stories260k\", \"prompt\": \"x\", \"stop_token_ids\": [\"a\"]}", HttpStatusCode.BadRequest, "stop_token_ids[0] must be a token id" },
+        { "/v1/completions", "{\"model\": \"stories260k\", \"prompt\": \"x\", \"stop_token_ids\": [99999]}", HttpStatusCode.BadRequest, "stop token 99999 is outside the vocabulary" },
         { "/v1/completions", "{\"model\": \"stories260k\", \"prompt\": \"x\", \"presence_penalty\": -3}", HttpStatusCode.BadRequest, "presence_penalty must be in [-2, 2]" },
         { "/v1/completions", "{\"model\": \"stories260k\", \"prompt\": [1, 99999]}", HttpStatusCode.BadRequest, "must be a token id" },
         { "/v1/completions", "{\"model\": \"stories260k\"}", HttpStatusCode.BadRequest, "prompt is required" },
