@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Cluster.ServingBench.Http;
 using Cluster.ServingBench.Reporting;
 using Cluster.ServingBench.Running;
 using Cluster.ServingBench.Statistics;
@@ -22,6 +23,8 @@ public static class BenchCommand
         var inputLen = new Option<int>("--input-len") { Description = "prompt length in tokens (approximately: words)", DefaultValueFactory = _ => 128 };
         var outputLen = new Option<int>("--output-len") { Description = "max_tokens of each request", DefaultValueFactory = _ => 128 };
         var rangeRatio = new Option<double>("--range-ratio") { Description = "lengths drawn from [len·(1−r), len·(1+r)]", DefaultValueFactory = _ => 0 };
+        var temperature = new Option<float>("--temperature") { Description = "sampling temperature of every request (0 = greedy; above 0 each request sends its own seed)", DefaultValueFactory = _ => 0 };
+        var stopTokenIds = new Option<string?>("--stop-token-ids") { Description = "stop_token_ids of every request, e.g. 100-224: outputs then end before max_tokens, as real answers do" };
         var requestRate = new Option<string[]>("--request-rate")
         {
             Description = "requests/s with Poisson arrivals, or inf (all at once); several (1,2,4) run a sweep",
@@ -38,7 +41,7 @@ public static class BenchCommand
         var timeout = new Option<int>("--timeout") { Description = "seconds one request may take", DefaultValueFactory = _ => 600 };
         var command = new Command("bench", "Serving benchmark against an OpenAI-compatible server (TTFT, TPOT, ITL, E2E, throughput, goodput)")
         {
-            url, model, endpoint, dataset, inputLen, outputLen, rangeRatio, requestRate, maxConcurrency, numPrompts, seed, numWarmups,
+            url, model, endpoint, dataset, inputLen, outputLen, rangeRatio, temperature, stopTokenIds, requestRate, maxConcurrency, numPrompts, seed, numWarmups,
             goodput, resultFile, chartFile, timeout,
         };
         command.SetAction(async (result, cancel) =>
@@ -55,6 +58,7 @@ public static class BenchCommand
                     InputLength = result.GetValue(inputLen),
                     OutputLength = result.GetValue(outputLen),
                     RangeRatio = result.GetValue(rangeRatio),
+                    Sampling = new BenchSampling(result.GetValue(temperature), BenchSampling.ParseIds(result.GetValue(stopTokenIds))),
                     RequestRates = result.GetValue(requestRate)!
                         .SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries))
                         .Select(ArrivalSchedule.ParseRate)

@@ -8,23 +8,27 @@ namespace Cluster.ServingBench.Http;
 /// (prompt, <c>choices[0].text</c>) and <c>/v1/chat/completions</c> (one user message,
 /// <c>choices[0].delta.content</c>).
 /// </summary>
-public sealed class CompletionEndpoint(string path)
+public sealed class CompletionEndpoint(string path, BenchSampling? sampling = null)
 {
+    private readonly BenchSampling _sampling = sampling ?? BenchSampling.Greedy;
+
     public string Path { get; } = path;
 
     public bool IsChat { get; } = path.TrimEnd('/').EndsWith("/chat/completions", StringComparison.Ordinal);
 
-    public string Body(string model, string prompt, int maxTokens)
+    public string Body(string model, string prompt, int maxTokens, int seed = 0)
     {
         var body = new JsonObject
         {
             ["model"] = model,
             ["max_tokens"] = maxTokens,
-            ["temperature"] = 0,
+            ["temperature"] = _sampling.Temperature,
             ["stream"] = true,
             // Servers that support it report exact token counts in a last chunk; others ignore it.
             ["stream_options"] = new JsonObject { ["include_usage"] = true },
         };
+        if (_sampling.Temperature > 0) body["seed"] = seed;
+        if (_sampling.StopTokenIds.Count > 0) body["stop_token_ids"] = new JsonArray([.. _sampling.StopTokenIds.Select(id => JsonValue.Create(id))]);
         if (IsChat)
             body["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = prompt });
         else

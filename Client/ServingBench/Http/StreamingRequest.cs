@@ -19,7 +19,7 @@ public sealed class StreamingRequest(HttpClient http, Uri url, CompletionEndpoin
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, url)
             {
-                Content = new StringContent(endpoint.Body(model, prompt.Text, prompt.MaxTokens), Encoding.UTF8, "application/json"),
+                Content = new StringContent(endpoint.Body(model, prompt.Text, prompt.MaxTokens, prompt.Seed), Encoding.UTF8, "application/json"),
             };
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel).ConfigureAwait(false);

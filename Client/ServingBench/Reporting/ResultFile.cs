@@ -20,6 +20,8 @@ public static class ResultFile
             input_len = options.InputLength,
             output_len = options.OutputLength,
             range_ratio = options.RangeRatio,
+            temperature = options.Sampling.Temperature,
+            stop_token_ids = options.Sampling.StopTokenIds,
             num_prompts = options.NumPrompts,
             seed = options.Seed,
             num_warmups = options.NumWarmups,

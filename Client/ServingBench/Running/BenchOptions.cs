@@ -1,3 +1,4 @@
+using Cluster.ServingBench.Http;
 using Cluster.ServingBench.Statistics;
 
 namespace Cluster.ServingBench.Running;
@@ -18,6 +19,8 @@ public sealed record BenchOptions
     public int OutputLength { get; init; } = 128;
 
     public double RangeRatio { get; init; }
+
+    public BenchSampling Sampling { get; init; } = BenchSampling.Greedy;
 
     /// <summary>One run per rate; infinity sends every request at once.</summary>
     public IReadOnlyList<double> RequestRates { get; init; } = [double.PositiveInfinity];
@@ -41,6 +44,7 @@ public sealed record BenchOptions
         if (NumPrompts <= 0) throw new ArgumentOutOfRangeException(nameof(NumPrompts), $"--num-prompts must be positive (is {NumPrompts})");
         if (MaxConcurrency is <= 0) throw new ArgumentOutOfRangeException(nameof(MaxConcurrency), $"--max-concurrency must be positive (is {MaxConcurrency})");
         if (NumWarmups < 0) throw new ArgumentOutOfRangeException(nameof(NumWarmups), $"--num-warmups must not be negative (is {NumWarmups})");
+        if (Sampling.Temperature is < 0 or > 2) throw new ArgumentOutOfRangeException(nameof(Sampling), $"--temperature must be in [0, 2] (is {Sampling.Temperature})");
         if (RequestRates.Count == 0) throw new ArgumentException("at least one request rate is needed");
         if (Dataset is not ("random" or "fixed")) throw new ArgumentException($"dataset '{Dataset}' is unknown (random and fixed are)");
         return this;

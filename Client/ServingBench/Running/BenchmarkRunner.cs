@@ -17,7 +17,7 @@ public sealed class BenchmarkRunner(HttpClient http, BenchOptions options)
         options.Validated();
         double ratio = options.Dataset == "fixed" ? 0 : options.RangeRatio;
         var prompts = RandomDataset.Generate(options.NumPrompts, options.InputLength, options.OutputLength, ratio, options.Seed);
-        var request = new StreamingRequest(http, options.RequestUri, new CompletionEndpoint(options.Endpoint), options.Model);
+        var request = new StreamingRequest(http, options.RequestUri, new CompletionEndpoint(options.Endpoint, options.Sampling), options.Model);
 
         for (int i = 0; i < options.NumWarmups; i++)
         {

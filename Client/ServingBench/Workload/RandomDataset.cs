@@ -38,7 +38,7 @@ public static class RandomDataset
             var words = new List<string>(input) { i.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             while (words.Count < input)
                 words.Add(Words[random.Next(Words.Length)]);
-            prompts[i] = new BenchPrompt(string.Join(' ', words), input, output);
+            prompts[i] = new BenchPrompt(string.Join(' ', words), input, output) { Seed = seed + i };
         }
         return prompts;
     }
