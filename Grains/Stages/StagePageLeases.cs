@@ -41,6 +41,7 @@ internal sealed class StagePageLeases(
         if (readmitted) history.Forget(sequenceId);
         bool arrives = readmitted || !pages.Has(sequenceId);
         bool granted = (!arrives || LeavesWatermark(totalTokens)) && pages.TryReserve(sequenceId, totalTokens);
+        if (!granted && readmitted) _freeWhenIdle.Add(sequenceId); // still freed once its step is done
         if (granted)
         {
             if (arrives)

@@ -131,4 +131,20 @@ public sealed class StagePageLeasesTests
         Assert.True(leases.Reserve("b", 4, 0).Granted);
         Assert.False(leases.HoldsAlone("a"));
     }
+
+    [Fact]
+    public void Reserve_WhenAFreeWaitingForItsStepIsRefusedAgain_StillFreesThePagesAfterTheStep()
+    {
+        var leases = Leases(pages: 10, watermark: 0.2);
+        Assert.True(leases.Reserve("a", 4 * PageSize, 0).Granted);
+        Assert.True(leases.Reserve("b", 4 * PageSize, 0).Granted);
+        leases.StepStarted("a");
+        leases.Free("a"); // deferred: its step still runs
+
+        Assert.False(leases.Reserve("a", 5 * PageSize, 1).Granted); // readmitted only above the watermark
+        leases.StepDone("a");
+
+        Assert.False(leases.Holds("a"));
+        Assert.Equal([4], _released);
+    }
 }
