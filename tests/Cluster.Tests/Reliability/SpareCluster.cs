@@ -19,6 +19,8 @@ public sealed class SpareCluster : IAsyncDisposable
     private static readonly string[] Plan = ["0-1", "2-3", "4"];
     private readonly List<SiloProcess> _silos = [];
     private readonly Dictionary<string, int> _gatewayPorts = [];
+    private readonly Dictionary<string, int> _siloPorts = [];
+    private string[] _options = [];
     private ClientHost? _client;
 
     private SpareCluster(string clusterId) => ClusterId = clusterId;
@@ -32,12 +34,15 @@ public sealed class SpareCluster : IAsyncDisposable
 
     public IRouterGrain Router => Client.GetGrain<IRouterGrain>(Model);
 
-    public string Logs => string.Join("\n", _silos.Select(s => $"--- {s.Name}\n{s.Log}"));
+    public string Logs
+    {
+        get { lock (_silos) return string.Join("\n", _silos.Select(s => $"--- {s.Name}\n{s.Log}")); }
+    }
 
     public static async Task<SpareCluster> StartAsync(int spares, IEnumerable<string> extra)
     {
         var cluster = new SpareCluster("rel-" + Guid.NewGuid().ToString("N")[..8]);
-        var options = extra.ToArray();
+        var options = cluster._options = extra.ToArray();
         try
         {
             // The stage silos first: a spare that joined a half-formed cluster would take a range as
@@ -71,16 +76,32 @@ public sealed class SpareCluster : IAsyncDisposable
         });
     });
 
-    private Task<SiloProcess> StartSiloAsync(string name, IEnumerable<string> args)
+    /// <summary>Starts one more spare (a replacement for a silo that died).</summary>
+    public async Task<SiloProcess> AddSpareAsync(string name)
     {
-        int gatewayPort = FreePorts.Next();
-        lock (_gatewayPorts) _gatewayPorts[name] = gatewayPort;
-        return StartSiloProcessAsync(name, gatewayPort, args);
+        var spare = await StartSiloAsync(name, ["--spare", "true", .. _options]);
+        lock (_silos) _silos.Add(spare);
+        return spare;
     }
 
-    private Task<SiloProcess> StartSiloProcessAsync(string name, int gatewayPort, IEnumerable<string> args) => SiloProcess.StartAsync(name, [
+    /// <summary>The live silos that host a stage now (a spare that took a dead silo's range among them).</summary>
+    public async Task<IReadOnlyList<SiloProcess>> StageSilosAsync()
+    {
+        var ports = (await StagesAsync()).Select(s => int.Parse(s.Silo.Split('@')[0].Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
+        lock (_silos) lock (_siloPorts) return _silos.Where(s => !s.HasExited && ports.Contains(_siloPorts[s.Name])).ToArray();
+    }
+
+    private Task<SiloProcess> StartSiloAsync(string name, IEnumerable<string> args)
+    {
+        int gatewayPort = FreePorts.Next(), siloPort = FreePorts.Next();
+        lock (_gatewayPorts) _gatewayPorts[name] = gatewayPort;
+        lock (_siloPorts) _siloPorts[name] = siloPort;
+        return StartSiloProcessAsync(name, siloPort, gatewayPort, args);
+    }
+
+    private Task<SiloProcess> StartSiloProcessAsync(string name, int siloPort, int gatewayPort, IEnumerable<string> args) => SiloProcess.StartAsync(name, [
         "--redis", RedisServer.Connection, "--cluster-id", ClusterId,
-        "--silo-port", FreePorts.Next().ToString(), "--gateway-port", gatewayPort.ToString(),
+        "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(),
         "--model", SharedModels.Stories260K, "--model-name", Model, "--device", "cpu", "--page-size", "8", "--prefill-chunk", "32",
         .. args,
     ], TimeSpan.FromSeconds(120));
@@ -107,7 +128,7 @@ public sealed class SpareCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_client is not null) await _client.DisposeAsync();
-        foreach (var silo in _silos) silo.Dispose();
+        lock (_silos) foreach (var silo in _silos) silo.Dispose();
     }
 
     public static SiloModel OpenSource() => SiloModel.Open(new ClusterSiloOptions { Model = SharedModels.Stories260K });
