@@ -84,7 +84,19 @@ public sealed class ChaosTests(ITestOutputHelper output)
                 var wait = TimeSpan.FromSeconds(KillEvery * (1 + random.NextDouble()));
                 if (DateTime.UtcNow + wait > end - TimeSpan.FromSeconds(5)) return; // leave the last kill time to recover
                 await Task.Delay(wait, timeout.Token);
+                // While the last kill's replacement is still being placed, no live silo may show in the plan yet.
                 var stageSilos = await cluster.StageSilosAsync();
+                for (int tries = 0; stageSilos.Count == 0 && tries < 60; tries++)
+                {
+                    await Task.Delay(500, timeout.Token);
+                    stageSilos = await cluster.StageSilosAsync();
+                }
+                if (stageSilos.Count == 0)
+                {
+                    lock (problems) problems.Add("no live silo hosts a stage 30 s after the last kill");
+                    failed++;
+                    return;
+                }
                 var victim = stageSilos[random.Next(stageSilos.Count)];
                 victim.KillHard();
                 lock (kills) kills.Add($"{victim.Name} at {Duration - (end - DateTime.UtcNow):mm\\:ss}");
