@@ -1,3 +1,4 @@
+using Cluster.Grains.Encoders;
 using Cluster.Grains.Hosting;
 using Cluster.Silo.Api;
 using Cluster.Silo.CommandLine;
@@ -46,11 +47,22 @@ public static class SiloProgram
             return usage ? UsageException.ExitCode : StartupFailure.ExitCode;
         }
 
-        var model = app.Services.GetRequiredService<SiloModel>();
-        var layers = model.Options.Spare ? "spare" : model.HostedLayers() is { } ranges ? string.Join(", ", ranges.Select(r => $"{r.Start}-{r.End - 1}")) : "auto";
-        Console.WriteLine($"SILO READY model={model.Name} layers={layers} source={model.Source} silo-port={app.Configuration.GetValue("Cluster:SiloPort", 11111)} http={string.Join(",", app.Urls)}");
+        Console.WriteLine($"SILO READY {Served(app.Services)} silo-port={app.Configuration.GetValue("Cluster:SiloPort", 11111)} http={string.Join(",", app.Urls)}");
         await app.WaitForShutdownAsync();
         return 0;
+    }
+
+    /// <summary>The models of the ready line: the generation model and its layers here, the embedding model and its stages, whichever are served.</summary>
+    private static string Served(IServiceProvider services)
+    {
+        var parts = new List<string>();
+        if (services.GetService<SiloModel>() is { } model)
+        {
+            var layers = model.Options.Spare ? "spare" : model.HostedLayers() is { } ranges ? string.Join(", ", ranges.Select(r => $"{r.Start}-{r.End - 1}")) : "auto";
+            parts.Add($"model={model.Name} layers={layers} source={model.Source}");
+        }
+        if (services.GetService<ServedEncoder>() is { } encoder) parts.Add($"embedding-model={encoder.Id} embedding-stages={encoder.StageCount}");
+        return string.Join(' ', parts);
     }
 
     private static WebApplication Build(SiloArguments arguments)

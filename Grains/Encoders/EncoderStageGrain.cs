@@ -24,6 +24,10 @@ public sealed class EncoderStageGrain(ServedEncoder encoder, StageMetrics metric
         return Task.CompletedTask;
     }
 
+    // Loading reads and copies the stage's weights (a second or more): off the grain's scheduler
+    // thread, which Orleans expects back within moments.
+    public Task LoadAsync() => Task.Run(() => encoder.Batcher(_stage, metrics));
+
     public async Task<float[][]> EmbedAsync(EncoderSequence[] sequences)
     {
         var outputs = await encoder.Batcher(_stage, metrics).RunAsync(sequences.Select(s => s.ToInput()).ToArray());

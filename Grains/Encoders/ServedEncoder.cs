@@ -36,6 +36,9 @@ public sealed class ServedEncoder : IDisposable
     public WordPieceTokenizer Tokenizer => _files.Tokenizer;
     public SentencePooling Pooling => _files.Pooling;
     public int StageCount => _ranges.Count;
+
+    /// <summary>The layers of each stage, in order.</summary>
+    public IReadOnlyList<LayerRange> StageLayers => _ranges;
     public int Dimensions => _files.Dimensions;
 
     /// <summary>The most tokens one input may have, [CLS] and [SEP] included.</summary>

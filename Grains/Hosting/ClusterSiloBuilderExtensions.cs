@@ -14,9 +14,11 @@ namespace Cluster.Grains.Hosting;
 public static class ClusterSiloBuilderExtensions
 {
     /// <summary>
-    /// Serves a model on this silo: opens its checkpoint (failing now, naming the file, if it is
-    /// bad), advertises the layers this silo hosts in its metadata, and registers the placement
-    /// directors that put stages and sequences where the plan says.
+    /// Serves this silo's models: the generation model (<see cref="AddGenerationModel"/>) unless
+    /// only an embedding model is configured (<see cref="ClusterSiloOptions.ServesGenerationModel"/>),
+    /// and the embedding model when one is; with what every silo of the cluster needs whatever it
+    /// serves: the plan view and placement directors (a router or a stage of another silo's model
+    /// may be placed through this one), metrics and the grain directory.
     /// </summary>
     public static ISiloBuilder AddInferenceCluster(this ISiloBuilder builder, Action<ClusterSiloOptions> configure)
     {
@@ -25,17 +27,12 @@ public static class ClusterSiloBuilderExtensions
         var validation = new ClusterSiloOptionsValidator().Validate(null, options);
         if (validation.Failed) throw new OptionsValidationException(ClusterSiloOptions.Section, typeof(ClusterSiloOptions), validation.Failures);
 
-        var model = SiloModel.Open(options);
-        builder.UseSiloMetadata(model.Advert(silo: "").ToMetadata());
-        builder.Services.AddSingleton(model);
         builder.Services.AddSingleton(Options.Create(options));
+        if (options.ServesGenerationModel) AddGenerationModel(builder, options);
+        // A silo without a generation model advertises nothing: the planners of other silos leave it out.
+        else builder.UseSiloMetadata(new Dictionary<string, string>());
         builder.Services.AddSingleton<PipelinePlanView>();
-        builder.Services.AddSingleton<AdmissionQueue>();
         builder.Services.AddSingleton<SiloLiveness>();
-        builder.Services.AddSingleton<SiloDrain>();
-        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
-        // The drain runs inside the host's stop: give it its timeout and the rest of the stop some room.
-        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.DrainTimeoutSeconds + 30));
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServingWindow>();
@@ -47,8 +44,6 @@ public static class ClusterSiloBuilderExtensions
             var encoder = new ServedEncoder(options);
             builder.Services.AddSingleton(_ => encoder);
         }
-        builder.Services.AddSingleton<SequenceMetrics>();
-        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StageWarmup>();
         builder.Services.AddPlacementDirector<PipelineStagePlacementStrategy, PipelineStagePlacementDirector>();
         builder.Services.AddPlacementDirector<LastStageSiloPlacementStrategy, LastStageSiloPlacementDirector>();
         builder.Services.Configure<SiloMessagingOptions>(m => m.MaxMessageBodySize = options.MaxMessageBodyMb << 20);
@@ -63,5 +58,24 @@ public static class ClusterSiloBuilderExtensions
         // wanted on a spare at once) for this long, counted from the estimated failure time.
         builder.Services.Configure<GrainDirectoryOptions>(d => d.RangeLeaseDuration = TimeSpan.FromSeconds(options.DirectoryLeaseSeconds));
         return builder;
+    }
+
+    /// <summary>
+    /// The generation model: opens its checkpoint (failing now, naming the file, if it is bad),
+    /// advertises the layers this silo hosts in its metadata, and registers what its stages and
+    /// sequences run on: admission, the drain on shutdown and the warmup of this silo's stages.
+    /// </summary>
+    private static void AddGenerationModel(ISiloBuilder builder, ClusterSiloOptions options)
+    {
+        var model = SiloModel.Open(options);
+        builder.UseSiloMetadata(model.Advert(silo: "").ToMetadata());
+        builder.Services.AddSingleton(model);
+        builder.Services.AddSingleton<AdmissionQueue>();
+        builder.Services.AddSingleton<SiloDrain>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
+        // The drain runs inside the host's stop: give it its timeout and the rest of the stop some room.
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.DrainTimeoutSeconds + 30));
+        builder.Services.AddSingleton<SequenceMetrics>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StageWarmup>();
     }
 }

@@ -11,9 +11,17 @@ public sealed class ClusterSiloOptions
 
     /// <summary>
     /// A checkpoint path (HF directory, .gguf, llama2.c .bin), <c>synthetic:SHAPE</c>, or unset for
-    /// the embedded default (random weights in stories260K's shape, no file needed).
+    /// the embedded default (random weights in stories260K's shape, no file needed) when no
+    /// <see cref="EmbeddingModel"/> is set either (see <see cref="ServesGenerationModel"/>).
     /// </summary>
     public string? Model { get; set; }
+
+    /// <summary>
+    /// Whether this silo serves a generation model: one is named, or nothing is, and the embedded
+    /// default runs so that a silo started bare still answers. A silo given only an
+    /// <see cref="EmbeddingModel"/> serves that alone: no decoder loaded, no stages advertised.
+    /// </summary>
+    public bool ServesGenerationModel => Model is not null || EmbeddingModel is null;
 
     /// <summary>An explicit tokenizer file; by default the one that belongs to the model.</summary>
     public string? Tokenizer { get; set; }
@@ -32,7 +40,7 @@ public sealed class ClusterSiloOptions
     /// <summary>"cpu" or "cuda:N".</summary>
     public string Device { get; set; } = "cpu";
 
-    /// <summary>A BERT sentence-embedding model (Hugging Face directory) served at <c>/v1/embeddings</c> beside the generation model; none when unset.</summary>
+    /// <summary>A BERT sentence-embedding model (Hugging Face directory) served at <c>/v1/embeddings</c>, beside the generation model or (without <see cref="Model"/>) alone; none when unset.</summary>
     public string? EmbeddingModel { get; set; }
 
     /// <summary>The embedding model's id clients send as <c>model</c>; unset: its directory's name.</summary>

@@ -47,6 +47,8 @@ public sealed class ClusterSiloOptionsValidator : IValidateOptions<ClusterSiloOp
         if (o.Spare && (o.Layers is not null || o.Stages is not null || o.Auto)) problems.Add("a Spare hosts no layers of its own: give none of Layers, Stages and Auto");
         if (o.PlanTimeoutSeconds <= 0) problems.Add("PlanTimeoutSeconds must be positive");
         if (o.MaxMessageBodyMb <= 0) problems.Add("MaxMessageBodyMb must be positive");
+        if (!o.ServesGenerationModel && (o.Layers is not null || o.Stages is not null || o.Auto || o.Spare))
+            problems.Add("Layers, Stages, Auto and Spare place a generation model's layers, and with EmbeddingModel alone there is none: give Model too");
         foreach (var (option, text) in new[] { ("Layers", o.Layers), ("Stages", o.Stages) })
             if (text is not null && InclusiveRanges.TryParse(text, out _) is { } error) problems.Add($"{option}: {error}");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

@@ -1,3 +1,4 @@
+using Cluster.Grains.Encoders;
 using Cluster.Grains.Hosting;
 using Cluster.Silo.Api.Admission;
 using Cluster.Silo.Api.Chat;
@@ -29,8 +30,9 @@ public static class OpenAiApiExtensions
         if (validation.Failed) throw new OptionsValidationException(ApiOptions.Section, typeof(ApiOptions), validation.Failures);
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
-        services.AddSingleton(sp => ServedModelLoader.Load(
-            sp.GetRequiredService<SiloModel>(), sp.GetRequiredService<IOptions<ApiOptions>>(), sp.GetRequiredService<ILogger<ServedModel>>()));
+        // The generation model is absent on a silo that serves its embedding model alone.
+        services.AddSingleton(sp => ServedModelLoader.LoadAll(sp.GetService<SiloModel>(), sp.GetService<ServedEncoder>(),
+            sp.GetRequiredService<IOptions<ApiOptions>>(), sp.GetRequiredService<ILogger<ServedModels>>()));
         services.AddSingleton<AdmissionGate>();
         services.AddSingleton<Readiness>();
         services.AddSingleton<GenerationResponder>();
@@ -47,7 +49,7 @@ public static class OpenAiApiExtensions
     public static WebApplication MapOpenAiApi(this WebApplication app)
     {
         // Opened now, so a missing tokenizer or a bad option stops the silo at startup, naming the file.
-        app.Services.GetRequiredService<ServedModel>();
+        app.Services.GetRequiredService<ServedModels>();
         app.UseExceptionHandler();
         app.MapGet("/health", HealthEndpoints.Alive);
         app.MapGet("/ready", HealthEndpoints.Ready);

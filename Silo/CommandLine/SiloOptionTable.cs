@@ -26,7 +26,7 @@ public static class SiloOptionTable
 
     public static IReadOnlyList<SiloOption> All { get; } =
     [
-        Bound("--model", "Cluster:Model", Model, "HF directory, .gguf, llama2.c .bin, or synthetic:SHAPE", "embedded default"),
+        Bound("--model", "Cluster:Model", Model, "HF directory, .gguf, llama2.c .bin, or synthetic:SHAPE; with neither --model nor --embedding-model the embedded default is served, with --embedding-model alone no generation model", "embedded default"),
         Bound("--tokenizer", "Cluster:Tokenizer", Model, "tokenizer file (llama2.c tokenizer.bin, tokenizer.json, .gguf)", "found beside the model"),
         Bound("--model-name", "Cluster:ModelName", Model, "the model id clients send as `model`", "the file name"),
         Bound("--chat-template", "Api:ChatTemplate", Model, "a Jinja file replacing the model's chat template", "the model's own"),
@@ -34,7 +34,7 @@ public static class SiloOptionTable
         Bound("--device", "Cluster:Device", Model, "cpu or cuda:N"),
         Bound("--dtype", "Cluster:Dtype", Model, "compute dtype: float32, bfloat16 or float16 (activations travel in it too)"),
 
-        Bound("--embedding-model", "Cluster:EmbeddingModel", Embeddings, "a BERT sentence-embedding model (HF directory) served at /v1/embeddings beside the generation model", "none"),
+        Bound("--embedding-model", "Cluster:EmbeddingModel", Embeddings, "a BERT sentence-embedding model (HF directory) served at /v1/embeddings, beside --model's generation model or, without --model, alone", "none"),
         Bound("--embedding-model-name", "Cluster:EmbeddingModelName", Embeddings, "the embedding model's id clients send as model", "the directory name"),
         Bound("--embedding-stages", "Cluster:EmbeddingStages", Embeddings, "stages the encoder's layers are cut into, each forwarding activations to the next"),
         Bound("--embedding-max-batch-tokens", "Cluster:EmbeddingMaxBatchTokens", Embeddings, "token budget of one encoder pass (concurrent requests padded into one batch)"),

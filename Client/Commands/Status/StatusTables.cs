@@ -15,9 +15,9 @@ internal static class StatusTables
 {
     public static Table Models(JsonNode? models, TableBorder border)
     {
-        var table = NewTable("models", border, "id", "owned by", "context window", "chat template", "description");
+        var table = NewTable("models", border, "id", "kind", "owned by", "context window", "chat template", "description");
         foreach (var model in Array(models?["data"]))
-            table.AddRow(Cells(Str(model["id"]), Str(model["owned_by"]), Str(model["context_window"]), Str(model["chat_template"]), Str(model["description"])));
+            table.AddRow(Cells(Str(model["id"]), Str(model["kind"]), Str(model["owned_by"]), Str(model["context_window"]), Str(model["chat_template"]), Str(model["description"])));
         return table;
     }
 
@@ -65,8 +65,18 @@ internal static class StatusTables
     public static IEnumerable<string> Summary(JsonNode status, ReadyState ready)
     {
         var plan = status["plan"];
-        yield return $"model: {Str(status["model"])}";
-        yield return $"plan: {Str(plan?["description"])} ({(Bool(plan?["complete"]) ? "complete" : "incomplete")}, {Int(plan?["replicas"])} replica(s), stages per replica: {string.Join(", ", Array(plan?["stages_per_replica"]).Select(s => Str(s)))})";
+        // A silo serving only an embedding model has no generation model and no plan (both null).
+        if (plan is null)
+        {
+            yield return "model: none (this silo serves no generation model)";
+        }
+        else
+        {
+            yield return $"model: {Str(status["model"])}";
+            yield return $"plan: {Str(plan["description"])} ({(Bool(plan["complete"]) ? "complete" : "incomplete")}, {Int(plan["replicas"])} replica(s), stages per replica: {string.Join(", ", Array(plan["stages_per_replica"]).Select(s => Str(s)))})";
+        }
+        if (status["embedding_model"] is { } embedding)
+            yield return $"embedding model: {Str(embedding["id"])} ({Array(embedding["stages"]).Count()} stage(s), {Int(embedding["dimensions"])} dimensions)";
         // A stage that does not answer has no figures for the table: say what is wrong with it here.
         foreach (var stage in Array(status["stages"]).Where(s => Str(s["state"]) is { Length: > 0 } state && state != "serving"))
             yield return $"stage {Str(stage["key"])} (layers {Int(stage["first_layer"])}-{Int(stage["last_layer"])}): {Str(stage["state"])}{(Str(stage["reason"]) is { Length: > 0 } reason ? $" ({reason})" : "")}";

@@ -10,15 +10,15 @@ namespace Cluster.Silo.Api.Chat;
 /// <summary><c>POST /v1/chat/completions</c>: the messages through the chat template, then a completion of the assistant's turn.</summary>
 public static class ChatCompletionsEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, Readiness readiness, ServedModel model, GenerationResponder responder)
+    public static async Task HandleAsync(HttpContext context, Readiness readiness, ServedModels models, GenerationResponder responder)
     {
         var body = await RequestReader.ReadAsync(context.Request, context.RequestAborted);
+        var model = models.GenerationModel(GenerationOptionsReader.RequestedModel(body));
         bool logprobs = body.Bool("logprobs") ?? false;
         int? top = body.Integer("top_logprobs", 0, Engine.Sampling.SamplingParams.MaxTopLogprobs);
         if (top is > 0 && !logprobs) throw ApiException.BadRequest("top_logprobs needs logprobs set to true", "top_logprobs");
         // Chat's default max_tokens is "until the end": the grain caps it at the context window.
         var generation = GenerationOptionsReader.Read(body, model.ContextWindow, logprobs ? top ?? 0 : null);
-        ModelsEndpoint.EnsureServed(model, generation.Model);
         var messages = ChatMessagesReader.Read(body);
         await readiness.EnsureReadyAsync();
 
@@ -34,6 +34,6 @@ public static class ChatCompletionsEndpoint
         // A template that writes BOS itself must not get a second one from the tokenizer.
         bool addBos = model.AddBos && !(model.BosText.Length > 0 && text.StartsWith(model.BosText, StringComparison.Ordinal));
         var prompt = model.Tokenizer.Encode(text, addBos);
-        await responder.RespondAsync(context, prompt, "messages", generation, new ChatShape(model.Id, logprobs));
+        await responder.RespondAsync(context, model, prompt, "messages", generation, new ChatShape(model.Id, logprobs));
     }
 }

@@ -12,16 +12,16 @@ namespace Cluster.Silo.Api.Completions;
 /// <summary><c>POST /v1/completions</c>: text after a prompt (a string, an array of one string, or token ids).</summary>
 public static class CompletionsEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, Readiness readiness, ServedModel model, GenerationResponder responder, IOptions<ApiOptions> options)
+    public static async Task HandleAsync(HttpContext context, Readiness readiness, ServedModels models, GenerationResponder responder, IOptions<ApiOptions> options)
     {
         var body = await RequestReader.ReadAsync(context.Request, context.RequestAborted);
+        var model = models.GenerationModel(GenerationOptionsReader.RequestedModel(body));
         // Completions: logprobs is the number of alternatives (0 = the chosen token's logprob alone).
         int? logprobs = body.Integer("logprobs", 0, Engine.Sampling.SamplingParams.MaxTopLogprobs);
         var generation = GenerationOptionsReader.Read(body, options.Value.DefaultCompletionMaxTokens, logprobs);
-        ModelsEndpoint.EnsureServed(model, generation.Model);
         await readiness.EnsureReadyAsync();
         var prompt = Prompt(body, model);
-        await responder.RespondAsync(context, prompt, "prompt", generation, new CompletionShape(model.Id, logprobs is not null));
+        await responder.RespondAsync(context, model, prompt, "prompt", generation, new CompletionShape(model.Id, logprobs is not null));
     }
 
     private static IReadOnlyList<int> Prompt(RequestReader body, ServedModel model)

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Cluster.Grains.Encoders;
-using Cluster.Silo.Api.Errors;
+using Cluster.Silo.Api.Models;
 using Cluster.Silo.Api.Requests;
 
 namespace Cluster.Silo.Api.Embeddings;
@@ -13,10 +13,9 @@ namespace Cluster.Silo.Api.Embeddings;
 /// </summary>
 public static class EmbeddingsEndpoint
 {
-    public static async Task<IResult> HandleAsync(HttpRequest http, IGrainFactory grains, IServiceProvider services, CancellationToken cancellationToken)
+    public static async Task<IResult> HandleAsync(HttpRequest http, IGrainFactory grains, ServedModels models, CancellationToken cancellationToken)
     {
-        var encoder = services.GetService<ServedEncoder>()
-            ?? throw ApiException.NotFound("this server serves no embedding model (start it with --embedding-model)", "model", "model_not_found");
+        var encoder = models.EmbeddingModel();
         var request = EmbeddingsRequestReader.Read(await RequestReader.ReadAsync(http, cancellationToken), encoder);
         var first = grains.GetGrain<IEncoderStageGrain>(ServedEncoder.StageKey(encoder.Id, 0));
         var vectors = await first.EmbedAsync(request.Inputs.Select(EncoderSequence.OfIds).ToArray()).WaitAsync(cancellationToken);

@@ -17,9 +17,9 @@ namespace Cluster.Silo.Api.Generation;
 /// the generation and answering as one JSON body or as a server-sent event stream. The endpoint
 /// supplies the OpenAI shapes through <see cref="IResponseShape"/>.
 /// </summary>
-public sealed partial class GenerationResponder(IGrainFactory grains, ServedModel model, AdmissionGate admission, GenAiMetrics genAi, ILogger<GenerationResponder> logger)
+public sealed partial class GenerationResponder(IGrainFactory grains, AdmissionGate admission, GenAiMetrics genAi, ILogger<GenerationResponder> logger)
 {
-    public async Task RespondAsync(HttpContext context, IReadOnlyList<int> prompt, string promptParam, GenerationOptions options, IResponseShape shape)
+    public async Task RespondAsync(HttpContext context, ServedModel model, IReadOnlyList<int> prompt, string promptParam, GenerationOptions options, IResponseShape shape)
     {
         // The request's span: stage steps nest under it through Orleans' trace propagation.
         using var span = ServingTelemetry.Activities.StartActivity($"{shape.Operation} {model.Id}", ActivityKind.Server);
@@ -29,7 +29,7 @@ public sealed partial class GenerationResponder(IGrainFactory grains, ServedMode
         var measurement = genAi.Start(shape.Operation, model.Id);
         try
         {
-            await RespondMeasuredAsync(context, prompt, promptParam, options, shape, measurement);
+            await RespondMeasuredAsync(context, model, prompt, promptParam, options, shape, measurement);
         }
         catch (Exception e)
         {
@@ -39,7 +39,7 @@ public sealed partial class GenerationResponder(IGrainFactory grains, ServedMode
         }
     }
 
-    private async Task RespondMeasuredAsync(HttpContext context, IReadOnlyList<int> prompt, string promptParam, GenerationOptions options,
+    private async Task RespondMeasuredAsync(HttpContext context, ServedModel model, IReadOnlyList<int> prompt, string promptParam, GenerationOptions options,
         IResponseShape shape, GenAiRequestMeasurement measurement)
     {
         if (prompt.Count == 0) throw ApiException.BadRequest($"{promptParam} is empty", promptParam);

@@ -5,13 +5,14 @@ using Cluster.Silo.Api.Models;
 namespace Cluster.Silo.Api.Health;
 
 /// <summary>
-/// Whether this silo can serve: the router sees a complete pipeline for the model and its stages
-/// have loaded their weights (<see cref="WarmupService"/> activates them once the plan is whole).
+/// Whether this silo can serve: <see cref="WarmupService"/> has loaded its models (the generation
+/// model's stages once its plan is whole, the embedding model's stages), and the router still sees
+/// a complete pipeline for the generation model where one is served.
 /// </summary>
-public sealed class Readiness(IGrainFactory grains, ServedModel model)
+public sealed class Readiness(IGrainFactory grains, ServedModels models)
 {
     private volatile bool _warmedUp;
-    private volatile string _waitingFor = "the stages' weights are loading";
+    private volatile string _waitingFor = "the models are loading";
 
     public void MarkWarmedUp() => _warmedUp = true;
 
@@ -21,6 +22,8 @@ public sealed class Readiness(IGrainFactory grains, ServedModel model)
     public async Task<string?> ProblemAsync()
     {
         if (!_warmedUp) return _waitingFor;
+        // An embedding model, once loaded, depends on no other silo: only a decoder's plan can come apart.
+        if (models.Generation is not { } model) return null;
         var plan = await grains.GetGrain<IRouterGrain>(model.Id).GetPlanAsync();
         return plan.Complete ? null : $"the pipeline of '{model.Id}' is incomplete: {plan.Description}";
     }

@@ -26,8 +26,6 @@ public sealed class ServedModel(string id, string description, bool isEmbeddedDe
     /// <summary>False when the model's files carry no template (or one this interpreter cannot run) and the default is used.</summary>
     public bool HasOwnChatTemplate { get; } = hasOwnChatTemplate;
 
-    public long Created { get; } = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-
     /// <summary>Whether prompts start with BOS: the tokenizer files say so, or (lacking that) a BOS id exists.</summary>
     public bool AddBos => Tokenizer is BpeTokenizer bpe ? bpe.AddBos : Tokenizer.BosId is not null;
 

@@ -1,3 +1,4 @@
+using Cluster.Grains.Encoders;
 using Cluster.Grains.Hosting;
 using Cluster.Silo.Api.ChatTemplates;
 using Cluster.Silo.Api.Hosting;
@@ -5,12 +6,20 @@ using Microsoft.Extensions.Options;
 
 namespace Cluster.Silo.Api.Models;
 
-/// <summary>Describes the silo's model for the API and compiles its chat template (or falls back to the default).</summary>
+/// <summary>Describes the silo's models for the API and compiles the generation model's chat template (or falls back to the default).</summary>
 public static partial class ServedModelLoader
 {
+    /// <param name="model">the generation model; null where the silo serves its embedding model alone</param>
+    public static ServedModels LoadAll(SiloModel? model, ServedEncoder? encoder, IOptions<ApiOptions> apiOptions, ILogger logger)
+    {
+        if (model is null && encoder is not null) LogEmbeddingsOnly(logger, encoder.Id);
+        return new ServedModels(model is null ? null : Load(model, apiOptions, logger), encoder);
+    }
+
     public static ServedModel Load(SiloModel model, IOptions<ApiOptions> apiOptions, ILogger logger)
     {
-        // No --model: the Engine's embedded default (random weights, byte vocabulary).
+        // No --model (and no --embedding-model, or there would be no generation model): the
+        // Engine's embedded default (random weights, byte vocabulary).
         bool embedded = string.IsNullOrWhiteSpace(model.Options.Model);
         if (embedded) LogEmbeddedDefault(logger, model.Name);
         if (model.Config.MaxPositionEmbeddings > model.TrainedContextLength)
@@ -32,6 +41,9 @@ public static partial class ServedModelLoader
         LogServing(logger, model.Name, model.Source, own ? "its own" : "the default");
         return new ServedModel(model.Name, model.Source, embedded, model.Tokenizer, model.Config.MaxPositionEmbeddings, template, own);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving the embedding model '{Model}' alone: --embedding-model without --model loads no generation model")]
+    private static partial void LogEmbeddingsOnly(ILogger logger, string model);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No --model given: serving the embedded default model '{Model}' (random weights, byte vocabulary; its text is not meaningful)")]
     private static partial void LogEmbeddedDefault(ILogger logger, string model);

@@ -8,11 +8,15 @@ public static class GenerationOptionsReader
 {
     private const int MaxStops = 16;
 
+    /// <summary>The <c>model</c> the request names: read first, since the model decides the rest (its context window, its tokenizer).</summary>
+    public static string RequestedModel(RequestReader body) =>
+        body.String("model") ?? throw ApiException.BadRequest("model is required", "model", "missing_required_parameter");
+
     /// <param name="defaultMaxTokens">max_tokens when the request gives none.</param>
     /// <param name="topLogprobs">The endpoint's own reading of its logprobs fields (they differ between completions and chat).</param>
     public static GenerationOptions Read(RequestReader body, int defaultMaxTokens, int? topLogprobs)
     {
-        var model = body.String("model") ?? throw ApiException.BadRequest("model is required", "model", "missing_required_parameter");
+        var model = RequestedModel(body);
         RejectUnsupported(body);
         var stops = body.Strings("stop") ?? [];
         if (stops.Length > MaxStops) throw ApiException.BadRequest($"stop may hold at most {MaxStops} strings, got {stops.Length}", "stop");

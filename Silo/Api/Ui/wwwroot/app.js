@@ -18,6 +18,12 @@
     for (const svg of document.querySelectorAll("svg.chart")) Charts.draw(svg, status.history || [], SPAN_MS);
   }
 
+  // The generation model, and the embedding model where one is served (either may be absent).
+  function modelNames(status) {
+    const embedding = status.embedding_model ? `${status.embedding_model.id} (embeddings, ${status.embedding_model.stages.length} stage(s))` : null;
+    return [status.model, embedding].filter(name => name).join(" + ");
+  }
+
   async function poll() {
     const connection = $("connection");
     try {
@@ -25,8 +31,10 @@
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const status = await response.json();
       model = status.model;
-      $("model").textContent = status.model;
-      $("plan").textContent = status.plan.complete
+      $("model").textContent = modelNames(status);
+      $("plan").textContent = !status.plan
+        ? "no generation model on this silo" // it serves its embedding model alone
+        : status.plan.complete
         ? `${status.plan.replicas} replica(s), stages ${status.plan.stages_per_replica.join("/")}`
         : status.plan.description; // says what is missing
       Pipeline.draw($("pipelines"), status);

@@ -87,7 +87,8 @@ const Pipeline = (() => {
       replicas.get(stage.replica).push(stage);
     }
     container.replaceChildren();
-    if (replicas.size === 0) container.append(text("div", "muted", "no complete pipeline yet: " + status.plan.description));
+    if (!status.plan) container.append(text("div", "muted", "this silo serves no generation model, so there is no pipeline of decoder stages"));
+    else if (replicas.size === 0) container.append(text("div", "muted", "no complete pipeline yet: " + status.plan.description));
     for (const [replica, stages] of replicas) {
       const block = text("div", "replica");
       block.dataset.replica = replica;
