@@ -17,7 +17,7 @@ public static class CompletionsEndpoint
         var body = await RequestReader.ReadAsync(context.Request, context.RequestAborted);
         // Completions: logprobs is the number of alternatives (0 = the chosen token's logprob alone).
         int? logprobs = body.Integer("logprobs", 0, Engine.Sampling.SamplingParams.MaxTopLogprobs);
-        var generation = GenerationOptionsReader.Read(body, options.Value.DefaultCompletionMaxTokens, logprobs);
+        var generation = GenerationOptionsReader.Read(body, options.Value.DefaultCompletionMaxTokens, logprobs, options.Value.MaxStopStrings);
         ModelsEndpoint.EnsureServed(model, generation.Model);
         await readiness.EnsureReadyAsync();
         var prompt = Prompt(body, model);

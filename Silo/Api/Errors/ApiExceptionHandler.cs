@@ -24,7 +24,9 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
     {
         ApiException api => api,
         // A client that sends a body the JSON reader cannot even frame.
-        BadHttpRequestException bad => new ApiException(bad.StatusCode, bad.Message, "invalid_request_error"),
+        // A body over --max-request-body-mb is 413, with the limit in Kestrel's message.
+        BadHttpRequestException bad => new ApiException(bad.StatusCode, bad.Message, "invalid_request_error",
+            code: bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "request_too_large" : null),
         JsonException json => ApiException.BadRequest($"the body is not valid JSON: {json.Message}", code: "invalid_json"),
         // Validation inside the grains (prompt ids, context window, KV capacity) names the problem in its message.
         ArgumentException argument => ApiException.BadRequest(MessageOf(argument), argument.ParamName),
