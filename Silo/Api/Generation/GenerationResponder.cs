@@ -119,7 +119,7 @@ public sealed partial class GenerationResponder(IGrainFactory grains, ServedMode
         {
             // Headers are gone: the error travels as an event, as OpenAI's streams do.
             var error = e is OperationCanceledException && deadline.Expired ? deadline.Exceeded() : ApiExceptionHandler.Classify(e);
-            if (error.Status >= 500) LogStreamFailed(logger, e, context.TraceIdentifier);
+            if (ApiExceptionHandler.IsFault(error)) LogStreamFailed(logger, e, context.TraceIdentifier);
             if (!events.Started) throw;
             await events.WriteAsync(JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(error.ToError(), ApiJson.Options))!, aborted);
             await events.DoneAsync(aborted);
