@@ -1,5 +1,6 @@
 using System.Net;
 using Cluster.Grains.Hosting;
+using Cluster.Silo.Security;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Hosting;
@@ -48,6 +49,8 @@ public static class SiloHosting
         {
             silo.UseLocalhostClustering(join.GetValue("SiloPort", 11111), join.GetValue("GatewayPort", 30000));
         }
+        // Silo-to-silo and gateway connections are encrypted and mutually authenticated when a certificate is given.
+        silo.UseClusterTls(configuration);
         silo.AddInferenceCluster(o => configuration.GetSection(ClusterSiloOptions.Section).Bind(o));
         // Trace context flows through grain calls, so stage steps nest under their request's span.
         silo.AddActivityPropagation();

@@ -9,6 +9,7 @@ using Cluster.Silo.Api.Generation;
 using Cluster.Silo.Api.Health;
 using Cluster.Silo.Api.Hosting;
 using Cluster.Silo.Api.Models;
+using Cluster.Silo.Api.Security;
 using Cluster.Silo.Api.Status;
 using Cluster.Silo.Api.Ui;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,9 @@ public static class OpenAiApiExtensions
     {
         var configuration = builder.Configuration;
         if (HttpUrls.Resolve(configuration) is { } urls) builder.WebHost.UseUrls(urls);
+        // Kestrel refuses a larger body as it reads it (413, turned into OpenAI's error by the handler).
+        int bodyMb = configuration.GetValue(ApiOptions.Section + ":" + nameof(ApiOptions.MaxRequestBodyMb), new ApiOptions().MaxRequestBodyMb);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = bodyMb * 1024L * 1024L);
 
         var services = builder.Services;
         // Checked now as well as on start, so a bad limit stops the silo before anything starts, with one line.
@@ -33,6 +37,7 @@ public static class OpenAiApiExtensions
         // The generation model is absent on a silo that serves its embedding model alone.
         services.AddSingleton(sp => ServedModelLoader.LoadAll(sp.GetService<SiloModel>(), sp.GetService<ServedEncoder>(),
             sp.GetRequiredService<IOptions<ApiOptions>>(), sp.GetRequiredService<ILogger<ServedModels>>()));
+        services.AddSingleton(sp => ApiKeySet.From(sp.GetRequiredService<IOptions<ApiOptions>>().Value));
         services.AddSingleton<AdmissionGate>();
         services.AddSingleton<Readiness>();
         services.AddSingleton<GenerationResponder>();
@@ -51,6 +56,8 @@ public static class OpenAiApiExtensions
         // Opened now, so a missing tokenizer or a bad option stops the silo at startup, naming the file.
         app.Services.GetRequiredService<ServedModels>();
         app.UseExceptionHandler();
+        // Before every endpoint, the telemetry and dashboard routes mapped after this included.
+        app.UseMiddleware<ApiKeyMiddleware>();
         app.MapGet("/health", HealthEndpoints.Alive);
         app.MapGet("/ready", HealthEndpoints.Ready);
         app.MapGet("/v1/models", ModelsEndpoint.List);

@@ -59,7 +59,8 @@ public sealed class SiloArguments
             }
             string value = inline
                 ?? (nextIsValue ? args[++i] : option.IsFlag ? "true" : throw new UsageException($"option {option.Switch} needs a value ({option.ValueName})"));
-            values[option.Key] = Checked(option, value);
+            if (option.Repeatable) values[$"{option.Key}:{values.Keys.Count(k => k.StartsWith(option.Key + ":", StringComparison.OrdinalIgnoreCase))}"] = Checked(option, value);
+            else values[option.Key] = Checked(option, value);
         }
         return new SiloArguments(values, help, verbose);
     }
@@ -81,6 +82,7 @@ public sealed class SiloArguments
             : type == typeof(long) ? long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
             : type == typeof(double) ? double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
             : type == typeof(bool) ? bool.TryParse(value, out _)
+            : type.IsEnum ? Enum.TryParse(type, value, ignoreCase: true, out _) && !value.Any(char.IsAsciiDigit)
             : value.Length > 0;
         if (!ok) throw new UsageException($"option {option.Switch}: '{value}' is not {Described(type)}");
         return value;
@@ -90,5 +92,6 @@ public sealed class SiloArguments
         type == typeof(int) || type == typeof(long) ? "an integer"
         : type == typeof(double) ? "a number"
         : type == typeof(bool) ? "true or false"
+        : type.IsEnum ? "one of " + string.Join(", ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()))
         : "a value";
 }

@@ -11,6 +11,9 @@ namespace Cluster.Silo.CommandLine;
 /// <param name="ValueType">what the value must parse as (nullable types unwrapped); null for a switch that takes no value.</param>
 public sealed record SiloOption(string Switch, string? Key, string Group, Type? ValueType, string DefaultText, string Meaning)
 {
+    /// <summary>Given more than once, each value is kept (the configuration list <c>Api:ApiKeys:0</c>, <c>:1</c>, ...).</summary>
+    public bool Repeatable { get; init; }
+
     /// <summary>A boolean option may be given bare: <c>--auto</c> is <c>--auto true</c>.</summary>
     public bool IsFlag => ValueType == typeof(bool);
 
@@ -21,6 +24,7 @@ public sealed record SiloOption(string Switch, string? Key, string Group, Type? 
         var t when t == typeof(bool) => "[<bool>]",
         var t when t == typeof(int) || t == typeof(long) => "<int>",
         var t when t == typeof(double) => "<number>",
+        var t when t.IsEnum => "<" + string.Join("|", Enum.GetNames(t).Select(n => n.ToLowerInvariant())) + ">",
         _ => "<value>",
     };
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using Cluster.Grains.Hosting;
 using Cluster.Silo.Api.Hosting;
+using Cluster.Silo.Security;
 using Cluster.Silo.Telemetry;
 
 namespace Cluster.Silo.CommandLine;
@@ -21,6 +22,7 @@ public static class SiloOptionTable
     public const string Plan = "Pipeline plan";
     public const string Membership = "Cluster membership";
     public const string Reliability = "Admission and recovery";
+    public const string Security = "Authentication and TLS";
     public const string Diagnostics = "Telemetry and diagnostics";
     public const string General = "General";
 
@@ -45,6 +47,11 @@ public static class SiloOptionTable
         Bound("--max-queued-requests", "Api:MaxQueuedRequests", Http, "requests waiting for a slot; one more gets 429"),
         Bound("--retry-after", "Api:RetryAfterSeconds", Http, "`Retry-After` seconds of a 429 or 503"),
         Bound("--default-max-tokens", "Api:DefaultCompletionMaxTokens", Http, "`max_tokens` of a completion that gives none (OpenAI's default); chat defaults to the rest of the context window"),
+        Bound("--max-request-body-mb", "Api:MaxRequestBodyMb", Http, "largest request body in MiB; a larger one gets 413"),
+        Bound("--max-messages", "Api:MaxMessages", Http, "messages one chat request may hold (OpenAI's limit)"),
+        Bound("--max-stop-strings", "Api:MaxStopStrings", Http, "stop strings one request may give (OpenAI allows 4)"),
+        Bound("--request-timeout", "Api:RequestTimeoutSeconds", Http, "seconds a generation request may take, queueing included; past it the request ends with a 504 error (0: no deadline)"),
+        Bound("--stream-write-timeout", "Api:StreamWriteTimeoutSeconds", Http, "seconds a stream may wait for a client that stopped reading before its generation is cancelled and its pages freed"),
 
         Bound("--page-size", "Cluster:PageSize", KvCache, "tokens per KV page"),
         Bound("--kv-cache-memory-fraction", "Cluster:KvCacheMemoryFraction", KvCache, "share of the memory left on the device once the weights are loaded (CPU: available RAM within the cgroup's limit) that K/V pages take, shared by this silo's stages"),
@@ -85,6 +92,16 @@ public static class SiloOptionTable
         Bound("--activation-log-mb", "Cluster:ActivationLogMb", Reliability, "host memory a stage keeps the activations it sent in, to resend them to a replaced next stage (0: off)"),
         Bound("--drain-timeout", "Cluster:DrainTimeoutSeconds", Reliability, "seconds running sequences may take to finish on graceful shutdown"),
 
+        Bound("--api-key", "Api:ApiKeys", Security, "a key clients send as Authorization: Bearer KEY on every /v1 route (repeatable)", "none (the API is open)") with { Repeatable = true },
+        Bound("--api-key-file", "Api:ApiKeyFile", Security, "a file of API keys, one a line (# comments and blank lines skipped)", "none"),
+        Bound("--metrics-access", "Api:MetricsAccess", Security, "/metrics: open, key (needs an API key when keys are set) or off"),
+        Bound("--status-access", "Api:StatusAccess", Security, "/v1/cluster/status: open, key or off"),
+        Bound("--ui-access", "Api:UiAccess", Security, "the live page (/, /ui) and /dashboard: open, key or off"),
+        Bound("--tls-certificate", "Tls:Certificate", Security, "this node's certificate (PEM or PFX): mutual TLS on the silo and gateway ports", "none (plain TCP)"),
+        Bound("--tls-key", "Tls:Key", Security, "the PEM private key of --tls-certificate when it is a separate file", "in the certificate file"),
+        Bound("--tls-ca", "Tls:CertificateAuthority", Security, "PEM file of the CA every peer's certificate must be issued by", "none"),
+        Bound("--tls-password", "Tls:CertificatePassword", Security, "password of a PFX certificate or an encrypted PEM key (better set as Tls__CertificatePassword)", "none"),
+
         Bound("--ui", "Api:Ui", Diagnostics, "serve the live cluster page (pipeline, stage figures, charts, a playground) at / and /ui"),
         Unbound("--dashboard", TelemetryHosting.DashboardKey, Diagnostics, typeof(bool), "false", "serve the Orleans Dashboard at /dashboard"),
         Bound("--measure-wire", "Cluster:MeasureWireBytes", Diagnostics, "stages serialize every message once more to count its bytes (tests and experiments)"),
@@ -99,10 +116,16 @@ public static class SiloOptionTable
         ?? All.FirstOrDefault(o => o.Key is not null && string.Equals("--" + o.Key, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The option that binds a configuration key, from any source (command line, environment, settings file).</summary>
-    public static SiloOption? ForKey(string key) => All.FirstOrDefault(o => string.Equals(o.Key, key, StringComparison.OrdinalIgnoreCase));
+    public static SiloOption? ForKey(string key) =>
+        All.FirstOrDefault(o => string.Equals(o.Key, key, StringComparison.OrdinalIgnoreCase))
+        ?? (IndexOf(key) is { } list ? All.FirstOrDefault(o => o.Repeatable && string.Equals(o.Key, list, StringComparison.OrdinalIgnoreCase)) : null);
+
+    /// <summary>The list key of an element key (<c>Api:ApiKeys:0</c> is an element of <c>Api:ApiKeys</c>), or null.</summary>
+    private static string? IndexOf(string key) =>
+        key.LastIndexOf(':') is var colon and > 0 && key[(colon + 1)..].All(char.IsAsciiDigit) && colon + 1 < key.Length ? key[..colon] : null;
 
     /// <summary>The configuration sections whose every key must be one of the table's.</summary>
-    public static IReadOnlyList<string> CheckedSections { get; } = [ClusterSiloOptions.Section, ApiOptions.Section];
+    public static IReadOnlyList<string> CheckedSections { get; } = [ClusterSiloOptions.Section, ApiOptions.Section, ClusterTlsOptions.Section];
 
     /// <summary>An option whose key an options class binds: its type and default are that property's.</summary>
     private static SiloOption Bound(string @switch, string key, string group, string meaning, string? defaultText = null)
@@ -112,11 +135,14 @@ public static class SiloOptionTable
         {
             ClusterSiloOptions.Section => new ClusterSiloOptions(),
             ApiOptions.Section => new ApiOptions(),
+            ClusterTlsOptions.Section => new ClusterTlsOptions(),
             _ => throw new ArgumentException($"no options class binds the section of {key}", nameof(key)),
         };
         var property = defaults.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance)
             ?? throw new ArgumentException($"{defaults.GetType().Name} has no property {name}", nameof(key));
         var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        // A list-valued key (the API keys) takes one value per switch.
+        if (type.IsArray) type = type.GetElementType()!;
         return new SiloOption(@switch, key, group, type, defaultText ?? Shown(property.GetValue(defaults)), meaning);
     }
 
@@ -127,6 +153,7 @@ public static class SiloOptionTable
     {
         null => throw new ArgumentException("an option without a default must say what happens when it is unset"),
         bool b => b ? "true" : "false",
+        Enum e => e.ToString().ToLowerInvariant(),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };

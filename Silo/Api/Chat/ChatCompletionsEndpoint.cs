@@ -2,15 +2,17 @@ using Cluster.Silo.Api.ChatTemplates;
 using Cluster.Silo.Api.Errors;
 using Cluster.Silo.Api.Generation;
 using Cluster.Silo.Api.Health;
+using Cluster.Silo.Api.Hosting;
 using Cluster.Silo.Api.Models;
 using Cluster.Silo.Api.Requests;
+using Microsoft.Extensions.Options;
 
 namespace Cluster.Silo.Api.Chat;
 
 /// <summary><c>POST /v1/chat/completions</c>: the messages through the chat template, then a completion of the assistant's turn.</summary>
 public static class ChatCompletionsEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, Readiness readiness, ServedModels models, GenerationResponder responder)
+    public static async Task HandleAsync(HttpContext context, Readiness readiness, ServedModels models, GenerationResponder responder, IOptions<ApiOptions> options)
     {
         var body = await RequestReader.ReadAsync(context.Request, context.RequestAborted);
         var model = models.GenerationModel(GenerationOptionsReader.RequestedModel(body));
@@ -18,8 +20,8 @@ public static class ChatCompletionsEndpoint
         int? top = body.Integer("top_logprobs", 0, Engine.Sampling.SamplingParams.MaxTopLogprobs);
         if (top is > 0 && !logprobs) throw ApiException.BadRequest("top_logprobs needs logprobs set to true", "top_logprobs");
         // Chat's default max_tokens is "until the end": the grain caps it at the context window.
-        var generation = GenerationOptionsReader.Read(body, model.ContextWindow, logprobs ? top ?? 0 : null);
-        var messages = ChatMessagesReader.Read(body);
+        var generation = GenerationOptionsReader.Read(body, model.ContextWindow, logprobs ? top ?? 0 : null, options.Value.MaxStopStrings);
+        var messages = ChatMessagesReader.Read(body, options.Value.MaxMessages);
         await readiness.EnsureReadyAsync();
 
         string text;

@@ -10,11 +10,14 @@ public static class ChatMessagesReader
 {
     private static readonly HashSet<string> Roles = ["system", "developer", "user", "assistant", "tool"];
 
-    public static IReadOnlyList<ChatMessage> Read(RequestReader body)
+    /// <param name="maxMessages">Messages a request may hold (<c>--max-messages</c>).</param>
+    public static IReadOnlyList<ChatMessage> Read(RequestReader body, int maxMessages)
     {
         if (body.Element("messages") is not { } messages) throw ApiException.BadRequest("messages is required", "messages", "missing_required_parameter");
         if (messages.ValueKind != JsonValueKind.Array) throw RequestReader.WrongType("messages", "an array of messages", messages);
         if (messages.GetArrayLength() == 0) throw ApiException.BadRequest("messages must hold at least one message", "messages");
+        if (messages.GetArrayLength() > maxMessages)
+            throw ApiException.BadRequest($"messages may hold at most {maxMessages} messages, got {messages.GetArrayLength()}", "messages");
         return messages.EnumerateArray().Select(Message).ToArray();
     }
 

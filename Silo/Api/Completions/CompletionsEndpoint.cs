@@ -18,7 +18,7 @@ public static class CompletionsEndpoint
         var model = models.GenerationModel(GenerationOptionsReader.RequestedModel(body));
         // Completions: logprobs is the number of alternatives (0 = the chosen token's logprob alone).
         int? logprobs = body.Integer("logprobs", 0, Engine.Sampling.SamplingParams.MaxTopLogprobs);
-        var generation = GenerationOptionsReader.Read(body, options.Value.DefaultCompletionMaxTokens, logprobs);
+        var generation = GenerationOptionsReader.Read(body, options.Value.DefaultCompletionMaxTokens, logprobs, options.Value.MaxStopStrings);
         await readiness.EnsureReadyAsync();
         var prompt = Prompt(body, model);
         await responder.RespondAsync(context, model, prompt, "prompt", generation, new CompletionShape(model.Id, logprobs is not null));

@@ -25,6 +25,10 @@ public sealed class ApiException(int status, string message, string type, string
     public static ApiException NotFound(string message, string? param = null, string? code = null) =>
         new(StatusCodes.Status404NotFound, message, "not_found_error", param, code);
 
+    /// <summary>OpenAI's answer to a missing or wrong API key.</summary>
+    public static ApiException Unauthorized(string message) =>
+        new(StatusCodes.Status401Unauthorized, message, "invalid_request_error", code: "invalid_api_key");
+
     public static ApiException Unavailable(string message, int retryAfterSeconds) =>
         new(StatusCodes.Status503ServiceUnavailable, message, "server_error", code: "not_ready") { RetryAfterSeconds = retryAfterSeconds };
 

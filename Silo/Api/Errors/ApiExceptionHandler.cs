@@ -14,7 +14,7 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
     {
         if (context.Response.HasStarted) return false;
         var error = Classify(exception);
-        if (error.Status >= 500) LogUnhandled(logger, exception, context.Request.Path);
+        if (IsFault(error)) LogUnhandled(logger, exception, context.Request.Path);
         await WriteAsync(context, error, cancellationToken);
         return true;
     }
@@ -24,7 +24,9 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
     {
         ApiException api => api,
         // A client that sends a body the JSON reader cannot even frame.
-        BadHttpRequestException bad => new ApiException(bad.StatusCode, bad.Message, "invalid_request_error"),
+        // A body over --max-request-body-mb is 413, with the limit in Kestrel's message.
+        BadHttpRequestException bad => new ApiException(bad.StatusCode, bad.Message, "invalid_request_error",
+            code: bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "request_too_large" : null),
         JsonException json => ApiException.BadRequest($"the body is not valid JSON: {json.Message}", code: "invalid_json"),
         // Validation inside the grains (prompt ids, context window, KV capacity) names the problem in its message.
         ArgumentException argument => ApiException.BadRequest(MessageOf(argument), argument.ParamName),
@@ -36,6 +38,9 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
         TimeoutException timeout => ApiException.Unavailable(timeout.Message, retryAfterSeconds: 5),
         _ => new ApiException(StatusCodes.Status500InternalServerError, "internal error: " + exception.Message, "server_error"),
     };
+
+    /// <summary>A failure of the server's own, worth an error line: a request that ran past its deadline is none.</summary>
+    public static bool IsFault(ApiException error) => error.Status >= 500 && error.Code != "request_timeout";
 
     /// <summary>The message without .NET's " (Parameter 'x')" suffix: the param field already names it.</summary>
     public static string MessageOf(ArgumentException e) =>

@@ -9,6 +9,8 @@ using Cluster.Silo.Api.Errors;
 using Cluster.Silo.Api.Models;
 using Cluster.Silo.Api.Requests;
 using Cluster.Silo.Api.Streaming;
+using Cluster.Silo.Api.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Cluster.Silo.Api.Generation;
 
@@ -17,7 +19,8 @@ namespace Cluster.Silo.Api.Generation;
 /// the generation and answering as one JSON body or as a server-sent event stream. The endpoint
 /// supplies the OpenAI shapes through <see cref="IResponseShape"/>.
 /// </summary>
-public sealed partial class GenerationResponder(IGrainFactory grains, AdmissionGate admission, GenAiMetrics genAi, ILogger<GenerationResponder> logger)
+public sealed partial class GenerationResponder(IGrainFactory grains, AdmissionGate admission, GenAiMetrics genAi,
+    IOptions<ApiOptions> apiOptions, ILogger<GenerationResponder> logger)
 {
     public async Task RespondAsync(HttpContext context, ServedModel model, IReadOnlyList<int> prompt, string promptParam, GenerationOptions options, IResponseShape shape)
     {
@@ -50,12 +53,13 @@ public sealed partial class GenerationResponder(IGrainFactory grains, AdmissionG
                 promptParam, "context_length_exceeded");
         }
         var aborted = context.RequestAborted;
-        using var slot = await admission.EnterAsync(aborted);
-        var generator = new TextGenerator(grains, model);
-        var stream = Measured(generator.GenerateAsync(prompt, options, aborted), prompt.Count, measurement);
+        using var deadline = new RequestDeadline(apiOptions.Value.RequestTimeoutSeconds, aborted);
         try
         {
-            if (options.Stream) await StreamAsync(context, prompt.Count, options, shape, stream);
+            using var slot = await admission.EnterAsync(deadline.Token);
+            var generator = new TextGenerator(grains, model);
+            var stream = Measured(generator.GenerateAsync(prompt, options, deadline.Token), prompt.Count, measurement);
+            if (options.Stream) await StreamAsync(context, prompt.Count, options, shape, stream, deadline);
             else await WholeAsync(context, prompt.Count, shape, stream);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -63,6 +67,18 @@ public sealed partial class GenerationResponder(IGrainFactory grains, AdmissionG
             // The client went away: the generation has been cancelled and its pages freed; nobody is left to answer.
             measurement.Failed("cancelled");
             LogClientGone(logger, context.TraceIdentifier);
+        }
+        catch (OperationCanceledException) when (deadline.Expired)
+        {
+            throw deadline.Exceeded();
+        }
+        catch (StreamStalledException stalled)
+        {
+            // Leaving the stream has cancelled the generation and freed its pages; the connection goes too,
+            // as nothing more can be written to a client that does not read.
+            measurement.Failed("cancelled");
+            LogClientStalled(logger, context.TraceIdentifier, stalled.Message);
+            context.Abort();
         }
     }
 
@@ -84,9 +100,10 @@ public sealed partial class GenerationResponder(IGrainFactory grains, AdmissionG
         await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
     }
 
-    private async Task StreamAsync(HttpContext context, int promptTokens, GenerationOptions options, IResponseShape shape, IAsyncEnumerable<GenerationDelta> stream)
+    private async Task StreamAsync(HttpContext context, int promptTokens, GenerationOptions options, IResponseShape shape, IAsyncEnumerable<GenerationDelta> stream,
+        RequestDeadline deadline)
     {
-        var events = new ServerSentEvents(context.Response);
+        var events = new ServerSentEvents(context.Response, TimeSpan.FromSeconds(apiOptions.Value.StreamWriteTimeoutSeconds));
         var aborted = context.RequestAborted;
         int completionTokens = 0;
         try
@@ -98,11 +115,11 @@ public sealed partial class GenerationResponder(IGrainFactory grains, AdmissionG
                 await events.WriteAsync(shape.Chunk(delta.Text, delta.Tokens, delta.Finish is { } f ? FinishName(f) : null), aborted);
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException || !aborted.IsCancellationRequested)
+        catch (Exception e) when (e is not StreamStalledException && (e is not OperationCanceledException || !aborted.IsCancellationRequested))
         {
             // Headers are gone: the error travels as an event, as OpenAI's streams do.
-            var error = ApiExceptionHandler.Classify(e);
-            if (error.Status >= 500) LogStreamFailed(logger, e, context.TraceIdentifier);
+            var error = e is OperationCanceledException && deadline.Expired ? deadline.Exceeded() : ApiExceptionHandler.Classify(e);
+            if (ApiExceptionHandler.IsFault(error)) LogStreamFailed(logger, e, context.TraceIdentifier);
             if (!events.Started) throw;
             await events.WriteAsync(JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(error.ToError(), ApiJson.Options))!, aborted);
             await events.DoneAsync(aborted);
@@ -130,6 +147,7 @@ public sealed partial class GenerationResponder(IGrainFactory grains, AdmissionG
     private static string ErrorType(Exception e, CancellationToken aborted)
     {
         if (e is OperationCanceledException && aborted.IsCancellationRequested) return "cancelled";
+        if (e is ApiException { Code: "request_timeout" }) return "timeout";
         var error = ApiExceptionHandler.Classify(e);
         return error.Status switch
         {
@@ -151,6 +169,9 @@ public sealed partial class GenerationResponder(IGrainFactory grains, AdmissionG
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Request {Request}: the client disconnected; its generation was cancelled")]
     private static partial void LogClientGone(ILogger logger, string request);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {Request}: {Reason}; its generation was cancelled and the connection closed")]
+    private static partial void LogClientStalled(ILogger logger, string request, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {Request}: the stream failed")]
     private static partial void LogStreamFailed(ILogger logger, Exception exception, string request);

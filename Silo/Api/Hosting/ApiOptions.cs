@@ -1,3 +1,5 @@
+using Cluster.Silo.Api.Security;
+
 namespace Cluster.Silo.Api.Hosting;
 
 /// <summary>The HTTP API's limits and the files it needs beyond the checkpoint; bound from the <c>Api</c> section.</summary>
@@ -22,4 +24,34 @@ public sealed class ApiOptions
 
     /// <summary>A Jinja chat template file that replaces the model's own.</summary>
     public string? ChatTemplate { get; set; }
+
+    /// <summary>Keys a client must send as <c>Authorization: Bearer KEY</c> on every <c>/v1/*</c> route; none: the API is open.</summary>
+    public string[] ApiKeys { get; set; } = [];
+
+    /// <summary>A file of further keys, one a line (blank lines and lines starting with # are skipped).</summary>
+    public string? ApiKeyFile { get; set; }
+
+    /// <summary><c>/metrics</c>: open by default, as Prometheus scrapes without credentials.</summary>
+    public EndpointAccess MetricsAccess { get; set; } = EndpointAccess.Open;
+
+    /// <summary><c>/v1/cluster/status</c>: it names silos, devices and load, so it follows the API keys.</summary>
+    public EndpointAccess StatusAccess { get; set; } = EndpointAccess.Key;
+
+    /// <summary>The live page (<c>/</c>, <c>/ui</c>) and the Orleans Dashboard (<c>/dashboard</c>).</summary>
+    public EndpointAccess UiAccess { get; set; } = EndpointAccess.Key;
+
+    /// <summary>Largest request body in MiB; a larger one is answered 413.</summary>
+    public int MaxRequestBodyMb { get; set; } = 16;
+
+    /// <summary>Messages one chat request may hold (OpenAI's limit).</summary>
+    public int MaxMessages { get; set; } = 2048;
+
+    /// <summary>Stop strings one request may give (OpenAI allows 4).</summary>
+    public int MaxStopStrings { get; set; } = 4;
+
+    /// <summary>Seconds one generation request may take from arrival to its last token; 0: no deadline.</summary>
+    public double RequestTimeoutSeconds { get; set; }
+
+    /// <summary>Seconds one write of a stream may wait for a client that does not read before the generation is cancelled and its pages freed.</summary>
+    public double StreamWriteTimeoutSeconds { get; set; } = 30;
 }

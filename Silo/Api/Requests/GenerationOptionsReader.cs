@@ -6,20 +6,19 @@ namespace Cluster.Silo.Api.Requests;
 /// <summary>Reads the fields completions and chat share and checks them against the Engine's ranges.</summary>
 public static class GenerationOptionsReader
 {
-    private const int MaxStops = 16;
-
     /// <summary>The <c>model</c> the request names: read first, since the model decides the rest (its context window, its tokenizer).</summary>
     public static string RequestedModel(RequestReader body) =>
         body.String("model") ?? throw ApiException.BadRequest("model is required", "model", "missing_required_parameter");
 
     /// <param name="defaultMaxTokens">max_tokens when the request gives none.</param>
     /// <param name="topLogprobs">The endpoint's own reading of its logprobs fields (they differ between completions and chat).</param>
-    public static GenerationOptions Read(RequestReader body, int defaultMaxTokens, int? topLogprobs)
+    /// <param name="maxStops">Stop strings a request may give (<c>--max-stop-strings</c>).</param>
+    public static GenerationOptions Read(RequestReader body, int defaultMaxTokens, int? topLogprobs, int maxStops)
     {
         var model = RequestedModel(body);
         RejectUnsupported(body);
         var stops = body.Strings("stop") ?? [];
-        if (stops.Length > MaxStops) throw ApiException.BadRequest($"stop may hold at most {MaxStops} strings, got {stops.Length}", "stop");
+        if (stops.Length > maxStops) throw ApiException.BadRequest($"stop may hold at most {maxStops} strings, got {stops.Length}", "stop");
         if (stops.Any(s => s.Length == 0)) throw ApiException.BadRequest("stop strings must not be empty", "stop");
 
         int maxTokens = body.Integer("max_completion_tokens", 1, int.MaxValue) ?? body.Integer("max_tokens", 1, int.MaxValue) ?? defaultMaxTokens;

@@ -49,7 +49,7 @@ public class SiloServer : IAsyncLifetime
         "--max-concurrent-requests", MaxConcurrent.ToString(), "--max-queued-requests", "0",
     ];
 
-    public Task DisposeAsync()
+    public virtual Task DisposeAsync()
     {
         Http?.Dispose();
         _silo?.Dispose();

@@ -12,7 +12,7 @@ public sealed record BinaryExpression(string Operator, Expression Left, Expressi
         return Operator switch
         {
             "+" => Values.Add(a, b),
-            "~" => Values.Str(a) + Values.Str(b),
+            "~" => TemplateLimits.Checked(Values.Str(a) + Values.Str(b)),
             "==" => Values.AreEqual(a, b),
             "!=" => !Values.AreEqual(a, b),
             "<" => Values.Compare(a, b) < 0,

@@ -32,9 +32,9 @@ public static class Builtins
         "string" or "safe" or "e" or "escape" => Values.Str(value),
         "first" => Values.Iterate(value).FirstOrDefault(Undefined.Instance),
         "last" => Values.Iterate(value).LastOrDefault(Undefined.Instance),
-        "join" => string.Join(args.Count > 0 ? Values.Str(args[0]) : "", Values.Iterate(value).Select(Values.Str)),
+        "join" => TemplateLimits.Checked(string.Join(args.Count > 0 ? Values.Str(args[0]) : "", Values.Iterate(value).Select(Values.Str))),
         "default" or "d" => value is Undefined || (args.Count > 1 && Values.Truthy(args[1]) && !Values.Truthy(value)) ? args.FirstOrDefault() ?? "" : value,
-        "replace" => Values.Str(value).Replace(Values.Str(args[0]), Values.Str(args[1]), StringComparison.Ordinal),
+        "replace" => Replace(Values.Str(value), Values.Str(args[0]), Values.Str(args[1])),
         "list" => Values.Iterate(value).ToList(),
         "items" => Items(value),
         "reverse" => value is string s ? new string(s.Reverse().ToArray()) : Values.Iterate(value).Reverse().ToList(),
@@ -76,7 +76,7 @@ public static class Builtins
         (string s, "capitalize") => (_, _) => Capitalize(s),
         (string s, "startswith") => (a, _) => s.StartsWith(Values.Str(a[0]), StringComparison.Ordinal),
         (string s, "endswith") => (a, _) => s.EndsWith(Values.Str(a[0]), StringComparison.Ordinal),
-        (string s, "replace") => (a, _) => s.Replace(Values.Str(a[0]), Values.Str(a[1]), StringComparison.Ordinal),
+        (string s, "replace") => (a, _) => Replace(s, Values.Str(a[0]), Values.Str(a[1])),
         (string s, "split") => (a, _) => (a.Count > 0 ? s.Split(Values.Str(a[0])) : s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).Cast<object?>().ToList(),
         (IDictionary<string, object?> d, "items") => (_, _) => Items(d),
         (IDictionary<string, object?> d, "keys") => (_, _) => d.Keys.Cast<object?>().ToList(),
@@ -103,9 +103,22 @@ public static class Builtins
         long start = a.Count > 1 ? (long)Values.ToDouble(a[0]) : 0, stop = (long)Values.ToDouble(a[a.Count > 1 ? 1 : 0]);
         long step = a.Count > 2 ? (long)Values.ToDouble(a[2]) : 1;
         if (step == 0) throw new TemplateException("range() step must not be zero");
+        if (step > 0 ? stop > start : start > stop) TemplateLimits.EnsureItems((Math.Abs(stop - start) + Math.Abs(step) - 1) / Math.Abs(step));
         var list = new List<object?>();
         for (long i = start; step > 0 ? i < stop : i > stop; i += step) list.Add(i);
         return list;
+    }
+
+    /// <summary>str.replace, refused before it is done when its result would pass the string limit.</summary>
+    private static string Replace(string s, string old, string replacement)
+    {
+        if (old.Length > 0 && replacement.Length > old.Length)
+        {
+            long count = 0;
+            for (int at = s.IndexOf(old, StringComparison.Ordinal); at >= 0; at = s.IndexOf(old, at + old.Length, StringComparison.Ordinal)) count++;
+            TemplateLimits.EnsureChars(s.Length + count * (replacement.Length - old.Length));
+        }
+        return s.Replace(old, replacement, StringComparison.Ordinal);
     }
 
     private static List<object?> Items(object? value) => value is IDictionary<string, object?> d

@@ -7,6 +7,9 @@ public sealed class RenderScope
 
     public RenderScope(IReadOnlyDictionary<string, object?> globals) => _frames = [globals.ToDictionary()];
 
+    /// <summary>What this render may still spend on loops and output.</summary>
+    public RenderBudget Budget { get; } = new();
+
     public object? Get(string name)
     {
         for (int i = _frames.Count - 1; i >= 0; i--)

@@ -82,8 +82,8 @@ public static class Values
 
     public static object? Add(object? a, object? b) => (a, b) switch
     {
-        (string sa, string sb) => sa + sb,
-        (IList<object?> la, IList<object?> lb) => la.Concat(lb).ToList(),
+        (string sa, string sb) => TemplateLimits.Checked(sa + sb),
+        (IList<object?> la, IList<object?> lb) => Concat(la, lb),
         (long x, long y) => x + y,
         _ when IsNumber(a) && IsNumber(b) => a is long or bool && b is long or bool ? (object)((long)ToDouble(a) + (long)ToDouble(b)) : ToDouble(a) + ToDouble(b),
         _ => throw new TemplateException($"cannot add {TypeName(a)} and {TypeName(b)}"),
@@ -91,7 +91,11 @@ public static class Values
 
     public static object? Arithmetic(string op, object? a, object? b)
     {
-        if (op == "*" && a is string s && b is long n) return new StringBuilder().Insert(0, s, (int)Math.Max(0, n)).ToString();
+        if (op == "*" && a is string s && b is long n)
+        {
+            TemplateLimits.EnsureChars(s.Length * Math.Max(0, n));
+            return new StringBuilder().Insert(0, s, (int)Math.Max(0, n)).ToString();
+        }
         bool integers = a is long or bool && b is long or bool;
         double x = ToDouble(a), y = ToDouble(b);
         if (op is "/" or "//" or "%" && y == 0) throw new TemplateException("division by zero");
@@ -138,4 +142,10 @@ public static class Values
         JinjaCallable => "function",
         _ => v.GetType().Name,
     };
+
+    private static List<object?> Concat(IList<object?> a, IList<object?> b)
+    {
+        TemplateLimits.EnsureItems((long)a.Count + b.Count);
+        return a.Concat(b).ToList();
+    }
 }

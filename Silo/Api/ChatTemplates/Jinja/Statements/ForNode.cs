@@ -22,6 +22,7 @@ public sealed record ForNode(IReadOnlyList<string> Targets, Expression Items, Ex
         }
         for (int i = 0; i < items.Count; i++)
         {
+            scope.Budget.Iterate();
             scope.Push();
             try
             {

@@ -11,6 +11,10 @@ public abstract record Node
 
     public static void RenderAll(IReadOnlyList<Node> nodes, RenderScope scope, StringBuilder output)
     {
-        foreach (var node in nodes) node.Render(scope, output);
+        foreach (var node in nodes)
+        {
+            node.Render(scope, output);
+            RenderBudget.CheckOutput(output);
+        }
     }
 }

@@ -12,6 +12,7 @@ namespace Cluster.Silo.Api.ChatTemplates.Jinja.Syntax;
 public sealed class ExpressionParser(IReadOnlyList<Token> tokens)
 {
     private int _at;
+    private int _depth;
 
     public Token Peek => tokens[_at];
 
@@ -45,6 +46,20 @@ public sealed class ExpressionParser(IReadOnlyList<Token> tokens)
     public TemplateException Error(string message, Token? token = null) => new($"line {(token ?? Peek).Line}: {message}");
 
     public Expression Parse()
+    {
+        // Every nested construct (parentheses, lists, dicts, arguments, subscripts) comes back here.
+        if (++_depth > TemplateLimits.MaxNesting) throw Error($"the expression nests deeper than {TemplateLimits.MaxNesting} levels");
+        try
+        {
+            return ParseConditional();
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private Expression ParseConditional()
     {
         var value = ParseOr();
         if (!Accept("if")) return value;

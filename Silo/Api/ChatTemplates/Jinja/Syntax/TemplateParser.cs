@@ -1,5 +1,6 @@
 using Cluster.Silo.Api.ChatTemplates.Jinja.Expressions;
 using Cluster.Silo.Api.ChatTemplates.Jinja.Statements;
+using Cluster.Silo.Api.ChatTemplates.Jinja.Runtime;
 
 namespace Cluster.Silo.Api.ChatTemplates.Jinja.Syntax;
 
@@ -11,6 +12,7 @@ namespace Cluster.Silo.Api.ChatTemplates.Jinja.Syntax;
 public sealed class TemplateParser(IReadOnlyList<Segment> segments)
 {
     private int _at;
+    private int _depth;
 
     public static IReadOnlyList<Node> Parse(string source)
     {
@@ -22,10 +24,26 @@ public sealed class TemplateParser(IReadOnlyList<Segment> segments)
     /// <summary>Nodes up to a statement whose keyword is one of <paramref name="ends"/> (returned with its parser), or the end.</summary>
     private (List<Node> Nodes, string? End) ParseBlock(IReadOnlySet<string> ends, Action<ExpressionParser>? onEnd = null)
     {
+        // Rendering recurses as deep as the blocks nest: refused here, before it could overflow the stack.
+        if (++_depth > TemplateLimits.MaxNesting) throw new TemplateException($"blocks nest deeper than {TemplateLimits.MaxNesting} levels");
+        try
+        {
+            return ParseBlockBody(ends, onEnd);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private (List<Node> Nodes, string? End) ParseBlockBody(IReadOnlySet<string> ends, Action<ExpressionParser>? onEnd)
+    {
         var nodes = new List<Node>();
         while (_at < segments.Count)
         {
             var segment = segments[_at++];
+            if (segment.Tokens.Count > TemplateLimits.MaxTagTokens)
+                throw new TemplateException($"line {segment.Line}: a tag of {segment.Tokens.Count} tokens, more than the limit of {TemplateLimits.MaxTagTokens}");
             switch (segment.Kind)
             {
                 case SegmentKind.Text:
