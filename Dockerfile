@@ -38,5 +38,8 @@ WORKDIR /app
 COPY --from=build /app .
 # http (API, /health, /ready, /metrics), Orleans silo-to-silo, Orleans client gateway.
 EXPOSE 8080 11111 30000
+# The aspnet image's non-root user. The process writes only under /tmp (.NET's diagnostics IPC
+# and temporary files), so the container runs with a read-only root filesystem and /tmp as a
+# tmpfs or emptyDir: docker run --read-only --tmpfs /tmp ..., or the k8s manifests.
 USER $APP_UID
 ENTRYPOINT ["/app/silo"]

@@ -22,6 +22,7 @@ internal sealed class OpenAiHttpClient : IDisposable
     {
         // No client-wide timeout: a stream lasts as long as the answer; the caller cancels it.
         _http = new HttpClient { BaseAddress = ServerAddress.Normalize(url), Timeout = Timeout.InfiniteTimeSpan };
+        ApiKeyHeader.Apply(_http);
     }
 
     public Uri BaseAddress => _http.BaseAddress!;

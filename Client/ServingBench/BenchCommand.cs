@@ -78,6 +78,7 @@ public static class BenchCommand
             }
 
             using var http = new HttpClient { Timeout = options.RequestTimeout };
+            ApiKeyHeader.Apply(http);
             var results = await new BenchmarkRunner(http, options).RunAsync(Console.Error.WriteLine, cancel);
             foreach (var run in results)
                 Console.WriteLine(SummaryTable.Format(run));

@@ -13,8 +13,8 @@ public static class ClusterTlsHosting
     {
         var options = configuration.GetSection(ClusterTlsOptions.Section).Get<ClusterTlsOptions>() ?? new ClusterTlsOptions();
         if (!options.Enabled) return;
-        var certificate = NodeCertificate.Load(options);
         var validator = new PeerCertificateValidator(NodeCertificate.LoadAuthority(options));
+        var certificate = NodeCertificate.Load(options);
         silo.UseTls(certificate, tls => Require(tls, validator));
     }
 

@@ -13,6 +13,8 @@ public static class NodeCertificate
         var path = options.Certificate ?? throw new InvalidOperationException("Tls:Certificate is not set");
         Exists(path, "--tls-certificate");
         if (options.Key is { } key) Exists(key, "--tls-key");
+        if (options.Key is null && IsPem(path) && !File.ReadAllText(path).Contains("PRIVATE KEY", StringComparison.Ordinal))
+            throw new ArgumentException($"--tls-certificate {path} holds no private key: give its key file with --tls-key");
         var certificate = IsPem(path)
             ? options.CertificatePassword is { Length: > 0 } password
                 ? X509Certificate2.CreateFromEncryptedPemFile(path, password, options.Key)

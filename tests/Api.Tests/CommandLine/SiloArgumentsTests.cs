@@ -16,6 +16,26 @@ public sealed class SiloArgumentsTests
     }
 
     [Fact]
+    public void Parse_WhenApiKeyRepeats_KeepsEachAsAnElementOfTheList()
+    {
+        var parsed = SiloArguments.Parse(["--api-key", "k1", "--api-key=k2", "--metrics-access", "Off"]);
+
+        Assert.Equal("k1", parsed.Values["Api:ApiKeys:0"]);
+        Assert.Equal("k2", parsed.Values["Api:ApiKeys:1"]);
+        Assert.Equal("Off", parsed.Values["Api:MetricsAccess"]);
+        Assert.NotNull(SiloOptionTable.ForKey("Api:ApiKeys:1"));
+        Assert.Null(SiloOptionTable.ForKey("Api:MaxMessages:0"));
+    }
+
+    [Fact]
+    public void Parse_WhenAccessIsNoMode_IsRefusedWithTheModes()
+    {
+        var refused = Assert.Throws<UsageException>(() => SiloArguments.Parse(["--status-access", "private"]));
+
+        Assert.Contains("one of open, key, off", refused.Message);
+    }
+
+    [Fact]
     public void Parse_WhenFlagStandsBare_IsTrue()
     {
         var parsed = SiloArguments.Parse(["--auto", "--expect-silos", "2", "--spare"]);
